@@ -1,0 +1,30 @@
+namespace Notices.Identity.Authorization;
+
+/// <summary>The Entra ID app roles (and development roles) Notices knows.</summary>
+public static class NoticesRoles
+{
+    public const string Author = "Notices.Author";
+    public const string Releaser = "Notices.Releaser";
+    public const string Admin = "Notices.Admin";
+
+    public static readonly IReadOnlyList<string> All = [Author, Releaser, Admin];
+}
+
+/// <summary>Authorization policy names; every page and endpoint names one of these.</summary>
+public static class NoticesPolicies
+{
+    /// <summary>Composes notices.</summary>
+    public const string Author = "Author";
+
+    /// <summary>Releases a submitted notice.</summary>
+    public const string Releaser = "Releaser";
+
+    /// <summary>Directory, settings and audit.</summary>
+    public const string Admin = "Admin";
+
+    /// <summary>Browses the staff directory: admins and authors.</summary>
+    public const string DirectoryReader = "DirectoryReader";
+
+    /// <summary>Any signed-in person who maps to an employee in the directory.</summary>
+    public const string Employee = "Employee";
+}

@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Notices.Identity.Database;
+
+/// <summary>
+/// Each module owns its tables through its own DbContext. A module context has one subclass per provider,
+/// so that each provider has its own migrations (Migrations/Sqlite, Migrations/Postgres).
+/// </summary>
+public static class ModuleDatabase
+{
+    public const string ConnectionStringName = "Notices";
+
+    /// <summary>Registers <typeparamref name="TContext"/> backed by the provider chosen in configuration.</summary>
+    /// <param name="module">Short module name: the PostgreSQL schema and the migrations history suffix.</param>
+    public static void AddModuleDbContext<TContext, TSqlite, TPostgres>(this IHostApplicationBuilder builder, string module)
+        where TContext : DbContext
+        where TSqlite : TContext
+        where TPostgres : TContext
+    {
+        AddDatabaseCore(builder);
+        var settings = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var paths = DataPaths.From(builder.Configuration);
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+
+        if (settings.Provider == DatabaseProvider.Postgres)
+        {
+            builder.Services.AddDbContext<TContext, TPostgres>(options => ConfigurePostgres(options, connectionString, module));
+        }
+        else
+        {
+            builder.Services.AddDbContext<TContext, TSqlite>(options => ConfigureSqlite(options, SqliteConnectionString(connectionString, paths), module));
+        }
+
+        builder.Services.AddSingleton(new ModuleContextRegistration(typeof(TContext), module));
+    }
+
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string? connectionString, string module)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new OptionsValidationException(
+                "ConnectionStrings:Notices",
+                typeof(DatabaseOptions),
+                ["ConnectionStrings:Notices is required when Notices:Database:Provider is Postgres."]);
+        }
+
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__migrations", module));
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, string module)
+    {
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__migrations_" + module));
+    }
+
+    /// <summary>The SQLite connection string: the configured one, or the file under the data directory.</summary>
+    public static string SqliteConnectionString(string? configured, DataPaths paths)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = paths.SqliteFile,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString();
+    }
+
+    private static void AddDatabaseCore(IHostApplicationBuilder builder)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(DatabaseMigrator)))
+        {
+            return;
+        }
+
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(
+                o => o.Provider != DatabaseProvider.Postgres
+                    || !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionStringName)),
+                "ConnectionStrings:Notices is required when Notices:Database:Provider is Postgres.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(DataPaths.From(builder.Configuration));
+        builder.Services.AddSingleton<DatabaseMigrator>();
+    }
+}
+
+/// <summary>Marks a module context so the migrator can find every one of them.</summary>
+public sealed record ModuleContextRegistration(Type ContextType, string Module);

@@ -1,0 +1,8 @@
+namespace Notices.Identity.StaffDirectory;
+
+public enum EmployeeStatus
+{
+    Active,
+    OnLeave,
+    Separated,
+}

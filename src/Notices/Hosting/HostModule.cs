@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Notices.Components;
+using Notices.Data;
+using Notices.Identity;
+using Notices.Identity.Database;
+using Notices.Signup;
+
+namespace Notices.Hosting;
+
+/// <summary>What the host itself adds: pages, errors as ProblemDetails, health, start-up migration.</summary>
+internal static class HostModule
+{
+    public static WebApplicationBuilder AddNoticesHost(this WebApplicationBuilder builder)
+    {
+        builder.AddModuleDbContext<NoticesDbContext, SqliteNoticesDbContext, PostgresNoticesDbContext>(NoticesDbContext.Module);
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Notices")
+            .PersistKeysToDbContext<NoticesDbContext>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
+        builder.Services.AddSingleton<StartupState>();
+        // First of all hosted services: Data Protection's own start-up reads its keys from the migrated tables.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StartupMigration>());
+        builder.Services.AddHealthChecks()
+            .AddCheck<StartupHealthCheck>("startup", tags: ["ready"])
+            .AddDbContextCheck<NoticesDbContext>("database", tags: ["ready"]);
+
+        builder.Services.AddRazorComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddAntiforgery();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseNoticesHost(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapNoticesHost(this WebApplication app)
+    {
+        // Liveness answers as soon as the process serves; readiness needs the database migrated and reachable.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapRazorComponents<App>()
+            .AddAdditionalAssemblies(typeof(IdentityModule).Assembly, typeof(SignupModule).Assembly);
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+using Notices.Identity;
+using Notices.Identity.Database;
+using Notices.Signup;
+
+namespace Notices.Hosting;
+
+/// <summary>Builds the web host: the table of contents of the modules.</summary>
+internal static class NoticesApp
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddIdentityModule();
+        builder.AddSignupModule();
+        builder.AddNoticesHost();
+        return builder;
+    }
+
+    public static WebApplication Create(string[] args)
+    {
+        var app = CreateBuilder(args).Build();
+        app.UseNoticesHost();
+        app.MapIdentityModule();
+        app.MapSignupModule();
+        app.MapNoticesHost();
+        return app;
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Notices.Identity.Database;
+
+namespace Notices.Testing;
+
+/// <summary>
+/// The whole service in memory, on a database of its own. Settings passed here reach the modules before they
+/// register (host settings), so the provider, mail transport and data directory can all be chosen per test.
+/// Feature tests add intent methods (<c>ImportDirectoryAsync</c>, <c>SignInAsync</c>...) as extensions.
+/// </summary>
+public sealed class NoticesAppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string _environment;
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    public NoticesAppFactory(
+        TestDatabase database,
+        IReadOnlyDictionary<string, string>? settings = null,
+        string environment = "Development",
+        Action<IServiceCollection>? configureServices = null)
+    {
+        Database = database;
+        _environment = environment;
+        _configureServices = configureServices;
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Notices:PublicBaseUrl"] = "https://notices.agency.example",
+            ["Notices:Demo:Enabled"] = "false",
+            ["Notices:Mail:From"] = "Notices <notices@agency.example>",
+        };
+        foreach (var (key, value) in database.Settings)
+        {
+            _settings[key] = value;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public TestDatabase Database { get; }
+
+    public DatabaseProvider Provider => Database.Provider;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_configureServices is not null)
+        {
+            builder.ConfigureServices(_configureServices);
+        }
+    }
+}

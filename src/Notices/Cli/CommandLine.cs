@@ -6,7 +6,7 @@ namespace Notices.Cli;
 /// <summary>The admin CLI. Each command builds the same host as the service, without serving.</summary>
 internal static class CommandLine
 {
-    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "db", "directory", "dev" };
+    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "db", "directory", "dev", "mail" };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -20,6 +20,7 @@ internal static class CommandLine
         {
             new Command("serve", "Run the web service (the default)."),
             DbCommands.Create(),
+            MailCommands.Create(),
         };
 
         return await root.Parse(args).InvokeAsync();

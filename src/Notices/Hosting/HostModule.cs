@@ -4,6 +4,7 @@ using Notices.Components;
 using Notices.Data;
 using Notices.Identity;
 using Notices.Identity.Database;
+using Notices.Mail;
 using Notices.Signup;
 
 namespace Notices.Hosting;
@@ -31,6 +32,7 @@ internal static class HostModule
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAntiforgery();
         builder.Services.AddOpenApi();
+        builder.AddMail();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Notices.Identity;
 using Notices.Identity.Database;
+using Notices.Mail;
 using Notices.Signup;
 
 namespace Notices.Hosting;
@@ -23,6 +24,7 @@ internal static class NoticesApp
         app.MapIdentityModule();
         app.MapSignupModule();
         app.MapNoticesHost();
+        app.MapMail();
         return app;
     }
 }

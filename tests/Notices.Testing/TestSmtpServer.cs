@@ -1,0 +1,122 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.ComponentModel;
+using SmtpServer.Mail;
+using SmtpServer.Net;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Notices.Testing;
+
+/// <summary>A message as it arrived at a test SMTP server: the envelope and the raw bytes.</summary>
+public sealed record ReceivedMessage(string EnvelopeFrom, IReadOnlyList<string> EnvelopeTo, byte[] Raw)
+{
+    public MimeMessage Parse() => MimeMessage.Load(new MemoryStream(Raw));
+}
+
+/// <summary>
+/// A real SMTP server in the test process (the SmtpServer package) on a free loopback port. It keeps every message's
+/// raw bytes, counts connections, and can refuse chosen recipients with a chosen reply (550 5.1.1, 451 4.3.0, or
+/// 421 with the connection closed). One per test; no shared state.
+/// </summary>
+public sealed class TestSmtpServer : IAsyncDisposable
+{
+    private readonly SmtpServer.SmtpServer _server;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<ReceivedMessage> _messages = new();
+    private readonly ConcurrentDictionary<string, (int Code, string Text, bool Close)> _refusals = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _connections;
+    private Task _running = Task.CompletedTask;
+
+    private TestSmtpServer(int port)
+    {
+        Port = port;
+        var options = new SmtpServerOptionsBuilder()
+            .ServerName("smtp.test.example")
+            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            .Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new Store(this));
+        services.Add(new Filter(this));
+        var listeners = new EndpointListenerFactory();
+        listeners.EndpointStarted += (_, _) => _listening.TrySetResult();
+        services.Add(listeners);
+        _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, _) => Interlocked.Increment(ref _connections);
+    }
+
+    public int Port { get; }
+
+    /// <summary>How many SMTP connections (sessions) were opened so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    public IReadOnlyList<ReceivedMessage> Messages => _messages.ToArray();
+
+    public static async Task<TestSmtpServer> StartAsync()
+    {
+        var server = new TestSmtpServer(FreePort());
+        server._running = server._server.StartAsync(server._stop.Token);
+        await server.WaitUntilListeningAsync();
+        return server;
+    }
+
+    /// <summary>Answer RCPT TO for this address with the given reply, e.g. (550, "5.1.1 User unknown").</summary>
+    public void Refuse(string address, int code, string text, bool closeConnection = false) =>
+        _refusals[address] = (code, text, closeConnection);
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task WaitUntilListeningAsync()
+    {
+        var started = await Task.WhenAny(_listening.Task, _running);
+        await started; // Surfaces a failure to bind.
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _running;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private sealed class Store(TestSmtpServer server) : MessageStore
+    {
+        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            server._messages.Enqueue(new ReceivedMessage(
+                transaction.From.AsAddress(),
+                transaction.To.Select(to => to.AsAddress()).ToArray(),
+                buffer.ToArray()));
+            return Task.FromResult(SmtpResponse.Ok);
+        }
+    }
+
+    private sealed class Filter(TestSmtpServer server) : MailboxFilter
+    {
+        public override Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
+        {
+            if (server._refusals.TryGetValue(to.AsAddress(), out var refusal))
+            {
+                throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)refusal.Code, refusal.Text), refusal.Close);
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using MimeKit;
+using Notices.Mail;
+using Notices.Mail.Delivery;
+using Notices.Testing;
+
+namespace Notices.Tests;
+
+/// <summary>Delivery through real SMTP servers on loopback, reading back what arrived.</summary>
+public sealed class MailSmtpTests
+{
+    [Fact]
+    public async Task Rendered_import_email_arrives_over_smtp_with_both_parts_our_message_id_and_from()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var host = MailTestHost.Create(smtp.SmtpSettings());
+        var messageId = host.Messages.NewMessageId();
+
+        var sent = await host.Mailer.SendAsync(host.ImportFinished(), new MailAddressing { To = "Ann Admin <ann.admin@agency.example>", MessageId = messageId });
+
+        Assert.Equal(DeliveryOutcome.Sent, sent.Delivery.Outcome);
+        Assert.Equal(messageId, sent.MessageId);
+        var received = Assert.Single(smtp.Messages);
+        Assert.Equal("notices@agency.example", received.EnvelopeFrom);
+        Assert.Equal(["ann.admin@agency.example"], received.EnvelopeTo);
+        using var message = received.Parse();
+        Assert.Equal(messageId, message.MessageId);
+        Assert.Equal("notices@agency.example", message.From.Mailboxes.Single().Address);
+        Assert.Equal("Directory import finished", message.Subject);
+        Assert.Null(message.Headers["Auto-Submitted"]);
+        Assert.Contains("Added: 1,204", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("1,204", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", message.HtmlBody, StringComparison.OrdinalIgnoreCase);
+        Assert.All(MailIntents.Links(message.HtmlBody!), link => Assert.StartsWith("https://notices.agency.example/", link, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Auto_submitted_arrives_when_requested()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var host = MailTestHost.Create(smtp.SmtpSettings());
+
+        await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "jo@agency.example", AutoSubmitted = true });
+
+        using var message = Assert.Single(smtp.Messages).Parse();
+        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
+    }
+
+    [Fact]
+    public async Task One_session_reuses_one_connection_for_many_messages()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var host = MailTestHost.Create(smtp.SmtpSettings());
+
+        var results = await SendAsync(host, 5, i => $"person{i}@agency.example");
+
+        Assert.All(results, r => Assert.Equal(DeliveryOutcome.Sent, r.Outcome));
+        Assert.Equal(1, smtp.Connections);
+        Assert.Equal(5, smtp.Messages.Select(m => m.Parse().MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_connection_is_recycled_after_the_configured_number_of_messages()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var host = MailTestHost.Create(new Dictionary<string, string>(smtp.SmtpSettings()) { ["Notices:Mail:Smtp:RecycleAfterMessages"] = "2" });
+
+        var results = await SendAsync(host, 5, i => $"person{i}@agency.example");
+
+        Assert.All(results, r => Assert.Equal(DeliveryOutcome.Sent, r.Outcome));
+        Assert.Equal(5, smtp.Messages.Count);
+        Assert.Equal(3, smtp.Connections);
+    }
+
+    [Fact]
+    public async Task Unknown_mailbox_550_5_1_1_is_permanent_and_the_session_goes_on()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        smtp.Refuse("gone@agency.example", 550, "5.1.1 User unknown");
+        await using var host = MailTestHost.Create(smtp.SmtpSettings());
+
+        var results = await SendAsync(host, 3, i => i == 1 ? "gone@agency.example" : $"person{i}@agency.example");
+
+        Assert.Equal(DeliveryOutcome.Sent, results[0].Outcome);
+        Assert.Equal(DeliveryOutcome.Permanent, results[1].Outcome);
+        Assert.Equal(550, results[1].StatusCode);
+        Assert.Contains("5.1.1", results[1].Detail, StringComparison.Ordinal);
+        Assert.Equal(DeliveryOutcome.Sent, results[2].Outcome);
+        Assert.Equal(2, smtp.Messages.Count);
+        Assert.Equal(1, smtp.Connections);
+    }
+
+    [Fact]
+    public async Task Temporary_refusal_451_4_3_0_is_transient()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        smtp.Refuse("busy@agency.example", 451, "4.3.0 Try again in 30 seconds");
+        await using var host = MailTestHost.Create(smtp.SmtpSettings());
+
+        var results = await SendAsync(host, 2, i => i == 0 ? "busy@agency.example" : "person@agency.example");
+
+        Assert.Equal(DeliveryOutcome.Transient, results[0].Outcome);
+        Assert.Equal(451, results[0].StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(30), results[0].RetryAfter);
+        Assert.Equal(DeliveryOutcome.Sent, results[1].Outcome);
+        Assert.Single(smtp.Messages);
+    }
+
+    [Fact]
+    public async Task Service_closing_421_is_transient_and_the_next_message_reconnects()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        smtp.Refuse("closing@agency.example", 421, "4.7.0 Too many messages, closing connection", closeConnection: true);
+        await using var host = MailTestHost.Create(smtp.SmtpSettings());
+
+        var results = await SendAsync(host, 3, i => i == 1 ? "closing@agency.example" : $"person{i}@agency.example");
+
+        Assert.Equal([DeliveryOutcome.Sent, DeliveryOutcome.Transient, DeliveryOutcome.Sent], results.Select(r => r.Outcome));
+        Assert.Equal(421, results[1].StatusCode);
+        Assert.Equal(2, smtp.Messages.Count);
+        Assert.Equal(2, smtp.Connections);
+    }
+
+    [Fact]
+    public async Task Connection_dropped_after_the_payload_is_unknown_and_the_next_message_reconnects()
+    {
+        await using var relay = new DroppingSmtpServer(DropPoint.AfterPayload, dropOnMessage: 2);
+        await using var host = MailTestHost.Create(MailIntents.SmtpSettings(relay.Port));
+
+        var results = await SendAsync(host, 3, i => $"person{i}@agency.example");
+
+        Assert.Equal([DeliveryOutcome.Sent, DeliveryOutcome.Unknown, DeliveryOutcome.Sent], results.Select(r => r.Outcome));
+        Assert.Equal(2, relay.Accepted);
+        Assert.Equal(2, relay.Connections);
+    }
+
+    [Fact]
+    public async Task Connection_dropped_before_the_payload_is_transient()
+    {
+        await using var relay = new DroppingSmtpServer(DropPoint.AfterRecipient, dropOnMessage: 1);
+        await using var host = MailTestHost.Create(MailIntents.SmtpSettings(relay.Port));
+
+        var results = await SendAsync(host, 2, i => $"person{i}@agency.example");
+
+        Assert.Equal([DeliveryOutcome.Transient, DeliveryOutcome.Sent], results.Select(r => r.Outcome));
+        Assert.Equal(1, relay.Accepted);
+        Assert.Equal(2, relay.Connections);
+    }
+
+    [Fact]
+    public async Task Unreachable_relay_is_transient()
+    {
+        await using var host = MailTestHost.Create(MailIntents.SmtpSettings(TestSmtpServer.FreePort()));
+
+        var results = await SendAsync(host, 1, _ => "person@agency.example");
+
+        Assert.Equal(DeliveryOutcome.Transient, results[0].Outcome);
+        Assert.Contains("could not connect", results[0].Detail, StringComparison.Ordinal);
+    }
+
+    private static async Task<DeliveryResult[]> SendAsync(MailTestHost host, int count, Func<int, string> recipient)
+    {
+        var content = await host.Renderer.RenderAsync(host.TestEmail());
+        var results = new DeliveryResult[count];
+        await using var session = await host.Transport.OpenSessionAsync();
+        for (var i = 0; i < count; i++)
+        {
+            using MimeMessage message = host.Messages.Create(new MailAddressing { To = recipient(i) }, content);
+            results[i] = await session.SendAsync(message);
+        }
+
+        return results;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Notices.Hosting;
+using Notices.Identity.Database;
+using Notices.Mail;
+using Notices.Mail.Delivery;
+using Notices.Mail.Rendering;
+using Notices.Templates.Emails;
+
+namespace Notices.Tests;
+
+/// <summary>
+/// The mail module alone, registered exactly as the service registers it (AddMail), without a database or web
+/// server: for tests of rendering, message building and transports against a real SMTP server.
+/// </summary>
+internal sealed class MailTestHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private MailTestHost(WebApplication app, string dataDirectory)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+    }
+
+    public string DataDirectory { get; }
+
+    public string OutgoingMailbox => Path.Combine(DataDirectory, "mailbox", "outgoing");
+
+    public IServiceProvider Services => _app.Services;
+
+    public IMailRenderer Renderer => Services.GetRequiredService<IMailRenderer>();
+
+    public MailMessageFactory Messages => Services.GetRequiredService<MailMessageFactory>();
+
+    public IMailTransport Transport => Services.GetRequiredService<IMailTransport>();
+
+    public IMailer Mailer => Services.GetRequiredService<IMailer>();
+
+    public LinkBuilder Links => Services.GetRequiredService<LinkBuilder>();
+
+    public static MailTestHost Create(IReadOnlyDictionary<string, string>? settings = null, string environment = "Development")
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "notices-tests", Guid.NewGuid().ToString("N"));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        var all = new Dictionary<string, string?>
+        {
+            ["Notices:PublicBaseUrl"] = "https://notices.agency.example",
+            ["Notices:Mail:From"] = "Notices <notices@agency.example>",
+            ["Notices:DataDirectory"] = dataDirectory,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(all);
+        builder.Services.AddSingleton(new DataPaths(dataDirectory));
+        builder.AddMail();
+        return new MailTestHost(builder.Build(), dataDirectory);
+    }
+
+    /// <summary>Resolves every validated options class, as start-up does.</summary>
+    public void ValidateOptions() => Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+
+    public TestEmailModel TestEmail() =>
+        new(new DateTimeOffset(2026, 11, 27, 21, 0, 0, TimeSpan.Zero), "Smtp", "test-host", Links.Home);
+
+    public DirectoryImportFinishedModel ImportFinished(int problems = 0) =>
+        new("staff.csv", DryRun: false, Added: 1204, Updated: 37, Deactivated: 5, Unchanged: 18754, ProblemCount: problems,
+            new DateTimeOffset(2026, 11, 27, 21, 5, 0, TimeSpan.Zero), Links.To("/directory"));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}

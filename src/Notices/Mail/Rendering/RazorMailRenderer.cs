@@ -45,7 +45,10 @@ internal sealed class RazorMailRenderer : IMailRenderer, IAsyncDisposable
     {
         if (!_pool.TryTake(out var pooled))
         {
-            pooled = new Pooled(new HtmlRenderer(_services, _loggerFactory));
+            // A scope per renderer: the component infrastructure registers scoped services (and a host with
+            // scope validation refuses them from the root provider); they live as long as this renderer.
+            var scope = _services.CreateAsyncScope();
+            pooled = new Pooled(scope, new HtmlRenderer(scope.ServiceProvider, _loggerFactory));
         }
 
         var keep = false;
@@ -68,7 +71,7 @@ internal sealed class RazorMailRenderer : IMailRenderer, IAsyncDisposable
             }
             else
             {
-                await pooled.Renderer.DisposeAsync();
+                await pooled.DisposeAsync();
             }
         }
     }
@@ -78,14 +81,20 @@ internal sealed class RazorMailRenderer : IMailRenderer, IAsyncDisposable
         _disposed = true;
         while (_pool.TryTake(out var pooled))
         {
-            await pooled.Renderer.DisposeAsync();
+            await pooled.DisposeAsync();
         }
     }
 
-    private sealed class Pooled(HtmlRenderer renderer)
+    private sealed class Pooled(AsyncServiceScope scope, HtmlRenderer renderer) : IAsyncDisposable
     {
         public HtmlRenderer Renderer { get; } = renderer;
 
         public int Renders { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Renderer.DisposeAsync();
+            await scope.DisposeAsync();
+        }
     }
 }

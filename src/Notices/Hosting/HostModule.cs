@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Notices.Components;
 using Notices.Data;
@@ -14,10 +13,9 @@ internal static class HostModule
     public static WebApplicationBuilder AddNoticesHost(this WebApplicationBuilder builder)
     {
         builder.AddModuleDbContext<NoticesDbContext, SqliteNoticesDbContext, PostgresNoticesDbContext>(NoticesDbContext.Module);
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Notices")
-            .PersistKeysToDbContext<NoticesDbContext>();
+        builder.AddSharedKeys();
 
+        builder.AddNoticesTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddSingleton<StartupState>();

@@ -35,7 +35,11 @@ internal static class HostModule
     public static WebApplication UseNoticesHost(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Pages get a friendly page for 4xx/5xx without a body; the API gets ProblemDetails.
+        app.UseWhen(context => IsApi(context.Request.Path), api => api.UseStatusCodePages());
+        app.UseWhen(
+            context => !IsApi(context.Request.Path),
+            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -43,11 +47,14 @@ internal static class HostModule
 
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseRouting(); // explicit, after the status code pages, so a re-executed request is routed again
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }
+
+    private static bool IsApi(PathString path) => path.StartsWithSegments("/api");
 
     public static WebApplication MapNoticesHost(this WebApplication app)
     {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Notices.Components;
 using Notices.Data;
@@ -15,10 +14,9 @@ internal static class HostModule
     public static WebApplicationBuilder AddNoticesHost(this WebApplicationBuilder builder)
     {
         builder.AddModuleDbContext<NoticesDbContext, SqliteNoticesDbContext, PostgresNoticesDbContext>(NoticesDbContext.Module);
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Notices")
-            .PersistKeysToDbContext<NoticesDbContext>();
+        builder.AddSharedKeys();
 
+        builder.AddNoticesTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddSingleton<StartupState>();
@@ -39,7 +37,11 @@ internal static class HostModule
     public static WebApplication UseNoticesHost(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Pages get a friendly page for 4xx/5xx without a body; the API gets ProblemDetails.
+        app.UseWhen(context => IsApi(context.Request.Path), api => api.UseStatusCodePages());
+        app.UseWhen(
+            context => !IsApi(context.Request.Path),
+            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -47,11 +49,14 @@ internal static class HostModule
 
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseRouting(); // explicit, after the status code pages, so a re-executed request is routed again
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }
+
+    private static bool IsApi(PathString path) => path.StartsWithSegments("/api");
 
     public static WebApplication MapNoticesHost(this WebApplication app)
     {

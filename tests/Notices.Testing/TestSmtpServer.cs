@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.ComponentModel;
@@ -12,7 +14,8 @@ using SmtpServer.Storage;
 namespace Notices.Testing;
 
 /// <summary>A message as it arrived at a test SMTP server: the envelope and the raw bytes.</summary>
-public sealed record ReceivedMessage(string EnvelopeFrom, IReadOnlyList<string> EnvelopeTo, byte[] Raw)
+/// <param name="Secure">True when the message came over TLS (STARTTLS).</param>
+public sealed record ReceivedMessage(string EnvelopeFrom, IReadOnlyList<string> EnvelopeTo, byte[] Raw, bool Secure)
 {
     public MimeMessage Parse() => MimeMessage.Load(new MemoryStream(Raw));
 }
@@ -32,12 +35,19 @@ public sealed class TestSmtpServer : IAsyncDisposable
     private int _connections;
     private Task _running = Task.CompletedTask;
 
-    private TestSmtpServer(int port)
+    private TestSmtpServer(int port, X509Certificate2? certificate)
     {
         Port = port;
         var options = new SmtpServerOptionsBuilder()
             .ServerName("smtp.test.example")
-            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            .Endpoint(endpoint =>
+            {
+                endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port));
+                if (certificate is not null)
+                {
+                    endpoint.Certificate(certificate); // offered through STARTTLS
+                }
+            })
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
@@ -56,9 +66,10 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     public IReadOnlyList<ReceivedMessage> Messages => _messages.ToArray();
 
-    public static async Task<TestSmtpServer> StartAsync()
+    /// <param name="certificate">When given, the server offers STARTTLS with it.</param>
+    public static async Task<TestSmtpServer> StartAsync(X509Certificate2? certificate = null)
     {
-        var server = new TestSmtpServer(FreePort());
+        var server = new TestSmtpServer(FreePort(), certificate);
         server._running = server._server.StartAsync(server._stop.Token);
         await server.WaitUntilListeningAsync();
         return server;
@@ -67,6 +78,20 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>Answer RCPT TO for this address with the given reply, e.g. (550, "5.1.1 User unknown").</summary>
     public void Refuse(string address, int code, string text, bool closeConnection = false) =>
         _refusals[address] = (code, text, closeConnection);
+
+    /// <summary>A self-signed certificate for 127.0.0.1 and localhost, made for one test.</summary>
+    public static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=smtp.test.example", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
+    }
 
     public static int FreePort()
     {
@@ -102,7 +127,8 @@ public sealed class TestSmtpServer : IAsyncDisposable
             server._messages.Enqueue(new ReceivedMessage(
                 transaction.From.AsAddress(),
                 transaction.To.Select(to => to.AsAddress()).ToArray(),
-                buffer.ToArray()));
+                buffer.ToArray(),
+                context.Pipe.IsSecure));
             return Task.FromResult(SmtpResponse.Ok);
         }
     }

@@ -171,3 +171,38 @@ public sealed class MailSmtpTests
         return results;
     }
 }
+
+/// <summary>STARTTLS against a relay with a self-signed certificate: refused by default, accepted when pinned.</summary>
+public sealed class MailSmtpTlsTests
+{
+    [Fact]
+    public async Task Starttls_to_a_relay_with_a_pinned_self_signed_certificate_delivers_encrypted()
+    {
+        using var certificate = TestSmtpServer.SelfSignedCertificate();
+        await using var smtp = await TestSmtpServer.StartAsync(certificate);
+        await using var host = MailTestHost.Create(new Dictionary<string, string>(smtp.SmtpSettings())
+        {
+            ["Notices:Mail:Smtp:Security"] = "StartTls",
+            ["Notices:Mail:Smtp:TrustedCertificateSha256"] = certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
+        });
+
+        var sent = await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "jo@agency.example" });
+
+        Assert.Equal(DeliveryOutcome.Sent, sent.Delivery.Outcome);
+        Assert.True(Assert.Single(smtp.Messages).Secure);
+    }
+
+    [Fact]
+    public async Task Starttls_refuses_an_untrusted_certificate_by_default()
+    {
+        using var certificate = TestSmtpServer.SelfSignedCertificate();
+        await using var smtp = await TestSmtpServer.StartAsync(certificate);
+        await using var host = MailTestHost.Create(new Dictionary<string, string>(smtp.SmtpSettings()) { ["Notices:Mail:Smtp:Security"] = "StartTls" });
+
+        var sent = await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "jo@agency.example" });
+
+        Assert.Equal(DeliveryOutcome.Transient, sent.Delivery.Outcome);
+        Assert.Contains("certificate", sent.Delivery.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(smtp.Messages);
+    }
+}

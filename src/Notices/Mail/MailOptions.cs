@@ -74,6 +74,13 @@ internal sealed class SmtpOptions
     /// </summary>
     public bool DisablePipelining { get; set; }
 
+    /// <summary>
+    /// Pins a relay certificate that does not chain to a trusted root (a self-signed internal relay): its SHA-256
+    /// thumbprint in hex. Empty (the default) accepts only certificates the system trusts for the host name.
+    /// </summary>
+    [RegularExpression("^([0-9A-Fa-f]{2}[: ]?){31}[0-9A-Fa-f]{2}$", ErrorMessage = "Notices:Mail:Smtp:TrustedCertificateSha256 must be a SHA-256 thumbprint (64 hex digits).")]
+    public string? TrustedCertificateSha256 { get; set; }
+
     /// <summary>Log the SMTP conversation (without bodies) at Debug level, for diagnosing a relay. Off by default.</summary>
     public bool ProtocolLog { get; set; }
 }

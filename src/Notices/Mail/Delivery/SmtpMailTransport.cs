@@ -131,6 +131,14 @@ internal sealed class SmtpMailSession(SmtpMailTransport transport, SmtpOptions o
         await CloseAsync(quit: false);
         var client = options.ProtocolLog ? new SmtpClient(new LoggingProtocolLogger(logger)) : new SmtpClient();
         client.Timeout = options.TimeoutSeconds * 1000;
+        if (!string.IsNullOrEmpty(options.TrustedCertificateSha256))
+        {
+            var pinned = Convert.FromHexString(options.TrustedCertificateSha256.Replace(":", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal));
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None
+                || (certificate is not null && certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256).AsSpan().SequenceEqual(pinned));
+        }
+
         try
         {
             var security = options.Security switch

@@ -157,6 +157,29 @@ public sealed class MailSmtpTests
         Assert.Contains("could not connect", results[0].Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Logs_mask_addresses_and_never_hold_bodies_or_links_even_with_the_protocol_log_on()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        smtp.Refuse("gone.person@agency.example", 550, "5.1.1 <gone.person@agency.example>: Recipient address rejected");
+        var logs = new List<string>();
+        await using var host = MailTestHost.Create(
+            new Dictionary<string, string>(smtp.SmtpSettings()) { ["Notices:Mail:Smtp:ProtocolLog"] = "true" }, logs: logs);
+
+        await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "jane.doe@agency.example" });
+        await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "gone.person@agency.example" });
+
+        Assert.Contains(logs, line => line.Contains("SMTP C: DATA", StringComparison.Ordinal));
+        Assert.Contains(logs, line => line.Contains("SMTP C: RCPT TO:<j***@agency.example>", StringComparison.Ordinal));
+        Assert.Contains(logs, line => line.Contains("550 5.1.1 <g***@agency.example>", StringComparison.Ordinal));
+        Assert.Contains(logs, line => line.Contains("j***@agency.example", StringComparison.Ordinal));
+        Assert.Contains(logs, line => line.Contains("g***@agency.example", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, line => line.Contains("jane.doe@", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(logs, line => line.Contains("gone.person@", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(logs, line => line.Contains("mail settings work", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(logs, line => line.Contains("https://notices.agency.example", StringComparison.Ordinal));
+    }
+
     private static async Task<DeliveryResult[]> SendAsync(MailTestHost host, int count, Func<int, string> recipient)
     {
         var content = await host.Renderer.RenderAsync(host.TestEmail());

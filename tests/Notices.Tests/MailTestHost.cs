@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Notices.Hosting;
 using Notices.Identity.Database;
 using Notices.Mail;
@@ -41,7 +42,8 @@ internal sealed class MailTestHost : IAsyncDisposable
 
     public LinkBuilder Links => Services.GetRequiredService<LinkBuilder>();
 
-    public static MailTestHost Create(IReadOnlyDictionary<string, string>? settings = null, string environment = "Development")
+    public static MailTestHost Create(
+        IReadOnlyDictionary<string, string>? settings = null, string environment = "Development", ICollection<string>? logs = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "notices-tests", Guid.NewGuid().ToString("N"));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
@@ -58,6 +60,14 @@ internal sealed class MailTestHost : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(all);
         builder.Services.AddSingleton(new DataPaths(dataDirectory));
+        if (logs is not null)
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            builder.Logging.AddFilter((_, _) => true);
+            builder.Logging.AddProvider(new CollectingLoggerProvider(logs));
+        }
+
         builder.AddMail();
         return new MailTestHost(builder.Build(), dataDirectory);
     }
@@ -81,6 +91,32 @@ internal sealed class MailTestHost : IAsyncDisposable
         }
         catch (DirectoryNotFoundException)
         {
+        }
+    }
+}
+
+/// <summary>Keeps every formatted log line (with exception messages) so tests can check what is never logged.</summary>
+internal sealed class CollectingLoggerProvider(ICollection<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(ICollection<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (lines)
+            {
+                lines.Add(formatter(state, exception) + " " + exception);
+            }
         }
     }
 }

@@ -87,7 +87,8 @@ public sealed class MailboxTests
         for (var i = 0; i < 120; i++)
         {
             var id = Mail.Delivery.FileMailTransport.FileId(start.AddSeconds(i), $"m{i}@agency.example");
-            await File.WriteAllTextAsync(Path.Combine(outgoing, id + ".eml"), $"From: n@agency.example\r\nTo: p{i}@agency.example\r\nSubject: Message {i}\r\n\r\nBody\r\n");
+            var subject = i == 119 ? "=?utf-8?q?Caf=C3=A9_Message?= 119" : $"Message {i}";
+            await File.WriteAllTextAsync(Path.Combine(outgoing, id + ".eml"), $"From: n@agency.example\r\nTo: p{i}@agency.example\r\nSubject: {subject}\r\n\r\nBody\r\n");
         }
 
         using var client = app.CreateClient();
@@ -95,7 +96,7 @@ public sealed class MailboxTests
         var last = await client.GetStringAsync(new Uri("/dev/mailbox?page=3", UriKind.Relative));
 
         Assert.Contains("Messages 1 to 50 of 120", first, StringComparison.Ordinal);
-        Assert.Contains(">Message 119<", first, StringComparison.Ordinal);
+        Assert.Contains(">Café Message 119<", WebUtility.HtmlDecode(first), StringComparison.Ordinal);
         Assert.DoesNotContain(">Message 69<", first, StringComparison.Ordinal);
         Assert.Contains("Page 1 of 3", first, StringComparison.Ordinal);
         Assert.Contains("Messages 101 to 120 of 120", last, StringComparison.Ordinal);

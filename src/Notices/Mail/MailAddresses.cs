@@ -4,7 +4,7 @@ using MimeKit;
 namespace Notices.Mail;
 
 /// <summary>Strict address parsing, header-value checks and masking for logs.</summary>
-internal static class MailAddresses
+internal static partial class MailAddresses
 {
     // Strict: no obsolete syntax, no group syntax, the address must have a domain.
     private static readonly ParserOptions Strict = new()
@@ -50,4 +50,10 @@ internal static class MailAddresses
     }
 
     public static string Mask(MailboxAddress address) => Mask(address.Address);
+
+    /// <summary>Masks every address inside free text, such as a relay's reply "550 5.1.1 &lt;jo@x.example&gt;: unknown".</summary>
+    public static string MaskAll(string text) => AnyAddress().Replace(text, match => Mask(match.Value));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[^\s<>@:;,""']+@[A-Za-z0-9.\-\[\]]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant, 100)]
+    private static partial System.Text.RegularExpressions.Regex AnyAddress();
 }

@@ -239,6 +239,8 @@ internal sealed class SmtpMailSession(SmtpMailTransport transport, SmtpOptions o
     /// <summary>The SMTP conversation at Debug level, only when Notices:Mail:Smtp:ProtocolLog is on. MailKit redacts AUTH secrets.</summary>
     private sealed class LoggingProtocolLogger(ILogger logger) : IProtocolLogger
     {
+        private static readonly string[] Commands = ["EHLO ", "HELO ", "MAIL FROM:", "RCPT TO:", "AUTH ", "BDAT "];
+
         public IAuthenticationSecretDetector? AuthenticationSecretDetector { get; set; }
 
         public void LogConnect(Uri uri) => logger.LogDebug("SMTP connect {Uri}", uri);
@@ -249,13 +251,14 @@ internal sealed class SmtpMailSession(SmtpMailTransport transport, SmtpOptions o
 
         private void Log(string who, byte[] buffer, int offset, int count)
         {
-            // Commands and replies only: payload lines (the message itself) are longer and not logged.
-            var text = System.Text.Encoding.ASCII.GetString(buffer, offset, Math.Min(count, 512));
+            // Commands and replies only: message payload lines (headers, body) are never logged.
+            var text = System.Text.Encoding.ASCII.GetString(buffer, offset, Math.Min(count, 1024));
             foreach (var line in text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Take(20))
             {
-                if (line.Length <= 4 || char.IsDigit(line[0]) || line.StartsWith("EHLO", StringComparison.OrdinalIgnoreCase)
-                    || line.StartsWith("MAIL", StringComparison.OrdinalIgnoreCase) || line.StartsWith("RCPT", StringComparison.OrdinalIgnoreCase)
-                    || line is "DATA" or "QUIT" or "RSET" or "STARTTLS" || line.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase))
+                var loggable = who == "S"
+                    ? line.Length >= 3 && char.IsAsciiDigit(line[0]) && char.IsAsciiDigit(line[1]) && char.IsAsciiDigit(line[2])
+                    : Commands.Any(c => line.StartsWith(c, StringComparison.OrdinalIgnoreCase)) || line is "DATA" or "QUIT" or "RSET" or "NOOP" or "STARTTLS";
+                if (loggable)
                 {
                     logger.LogDebug("SMTP {Who}: {Line}", who, Redact(line));
                 }
@@ -263,9 +266,7 @@ internal sealed class SmtpMailSession(SmtpMailTransport transport, SmtpOptions o
         }
 
         private static string Redact(string line) =>
-            line.StartsWith("MAIL", StringComparison.OrdinalIgnoreCase) || line.StartsWith("RCPT", StringComparison.OrdinalIgnoreCase)
-                ? line[..4] + " <masked>"
-                : line.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase) ? "AUTH <redacted>" : line;
+            line.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase) ? "AUTH <redacted>" : MailAddresses.MaskAll(line);
 
         public void Dispose()
         {

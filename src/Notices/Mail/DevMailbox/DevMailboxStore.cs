@@ -82,7 +82,7 @@ internal sealed partial class DevMailboxStore(DataPaths paths)
         {
             using var stream = File.OpenRead(path);
             var headers = HeaderList.Load(stream);
-            return new MailboxEntry(id, WrittenAt(id), headers[HeaderId.From] ?? "", headers[HeaderId.To] ?? "", Decode(headers[HeaderId.Subject]));
+            return new MailboxEntry(id, WrittenAt(id), Decode(headers[HeaderId.From]), Decode(headers[HeaderId.To]), Decode(headers[HeaderId.Subject]));
         }
         catch (Exception exception) when (exception is IOException or FormatException)
         {

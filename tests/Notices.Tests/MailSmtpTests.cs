@@ -177,6 +177,8 @@ public sealed class MailSmtpTests
         Assert.DoesNotContain(logs, line => line.Contains("jane.doe@", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(logs, line => line.Contains("gone.person@", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(logs, line => line.Contains("mail settings work", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(logs, line => line.Contains("Subject:", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(logs, line => line.Contains("2026-11-27", StringComparison.Ordinal));
         Assert.DoesNotContain(logs, line => line.Contains("https://notices.agency.example", StringComparison.Ordinal));
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Notices.Mail;
 using Notices.Mail.Delivery;
@@ -31,6 +32,24 @@ public sealed class MailSmtpTests
         Assert.Contains("1,204", message.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", message.HtmlBody, StringComparison.OrdinalIgnoreCase);
         Assert.All(MailIntents.Links(message.HtmlBody!), link => Assert.StartsWith("https://notices.agency.example/", link, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Import_finished_notification_goes_to_the_admin_with_a_link_to_the_directory()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var host = MailTestHost.Create(smtp.SmtpSettings());
+        var notifications = host.Services.GetRequiredService<MailNotifications>();
+
+        var sent = await notifications.DirectoryImportFinishedAsync("ann.admin@agency.example", "/uploads/tmp/staff.csv", false, 10, 2, 1, 500, 0);
+
+        Assert.True(sent.Delivery.IsSent, sent.Delivery.ToString());
+        using var message = Assert.Single(smtp.Messages).Parse();
+        Assert.Equal("Directory import finished", message.Subject);
+        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
+        Assert.Contains("staff.csv", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("/uploads/tmp", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Open the directory (https://notices.agency.example/directory)", message.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,6 +35,7 @@ internal static class MailModule
             _ => sp.GetRequiredService<FileMailTransport>(),
         });
         services.AddSingleton<IMailer, Mailer>();
+        services.AddSingleton<MailNotifications>();
         services.AddSingleton<DevMailboxStore>();
         return builder;
     }

@@ -20,7 +20,10 @@ internal sealed class RazorMailRenderer : IMailRenderer, IAsyncDisposable
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ConcurrentBag<Pooled> _pool = [];
-    private readonly int _maxPooled = Math.Max(2, Environment.ProcessorCount);
+
+    // Rendering is CPU-bound: more renders at once than cores only adds renderers. Callers beyond this wait, so
+    // the pool never holds more renderers than slots and none is created just to be thrown away.
+    private readonly SemaphoreSlim _slots = new(Math.Max(2, Environment.ProcessorCount));
     private bool _disposed;
 
     public RazorMailRenderer(IServiceProvider services, ILoggerFactory loggerFactory)
@@ -37,7 +40,17 @@ internal sealed class RazorMailRenderer : IMailRenderer, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
 
         var subject = model.Subject;
-        var html = await RenderHtmlAsync(TModel.Template, model);
+        await _slots.WaitAsync(cancellationToken);
+        string html;
+        try
+        {
+            html = await RenderHtmlAsync(TModel.Template, model);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+
         return new RenderedEmail(subject, html, HtmlToText.Convert(html));
     }
 
@@ -65,7 +78,7 @@ internal sealed class RazorMailRenderer : IMailRenderer, IAsyncDisposable
         }
         finally
         {
-            if (keep && !_disposed && _pool.Count < _maxPooled)
+            if (keep && !_disposed)
             {
                 _pool.Add(pooled);
             }

@@ -36,6 +36,9 @@ public static partial class SignInIntents
     /// <summary>Path prefix of the policy probe (<see cref="AddPolicyProbe"/>): <c>/api/test/policy/{PolicyName}</c>.</summary>
     public const string PolicyProbePath = "/api/test/policy";
 
+    /// <summary>The same probe outside /api, answering as a page does (redirects to sign-in).</summary>
+    public const string PagePolicyProbePath = "/test/policy";
+
     public static async Task SeedEmployeesAsync(this NoticesAppFactory app, params TestEmployee[] people)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -113,7 +116,9 @@ public static partial class SignInIntents
     public static async Task<HttpResponseMessage> SignInOnDevelopmentPageAsync(
         this HttpClient client, string search, string employeeId, IEnumerable<string>? roles = null, string? returnUrl = null)
     {
-        var page = await client.GetStringAsync(new Uri($"/account/signin?q={Uri.EscapeDataString(search)}", UriKind.Relative));
+        // Posted back to the page's own address, as a browser does with a form that has no action.
+        var address = new Uri($"/account/signin?q={Uri.EscapeDataString(search)}", UriKind.Relative);
+        var page = await client.GetStringAsync(address);
         var fields = new List<KeyValuePair<string, string>>
         {
             new("_handler", "dev-signin"),
@@ -126,7 +131,7 @@ public static partial class SignInIntents
             fields.Add(new("Input.ReturnUrl", returnUrl));
         }
 
-        return await client.PostAsync(new Uri("/account/signin", UriKind.Relative), new FormUrlEncodedContent(fields));
+        return await client.PostAsync(address, new FormUrlEncodedContent(fields));
     }
 
     /// <summary>The antiforgery token a page's form carries.</summary>
@@ -152,7 +157,8 @@ public static partial class SignInIntents
         {
             app.Use(async (context, nextMiddleware) =>
             {
-                if (!context.Request.Path.StartsWithSegments(PolicyProbePath, out var rest))
+                if (!context.Request.Path.StartsWithSegments(PolicyProbePath, out var rest)
+                    && !context.Request.Path.StartsWithSegments(PagePolicyProbePath, out rest))
                 {
                     await nextMiddleware(context);
                     return;

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
@@ -162,6 +163,13 @@ public static partial class SignInIntents
                 {
                     await nextMiddleware(context);
                     return;
+                }
+
+                // What UseAuthentication does (the probe runs ahead of the app's pipeline).
+                var signedIn = await context.AuthenticateAsync();
+                if (signedIn.Succeeded)
+                {
+                    context.User = signedIn.Principal;
                 }
 
                 var services = context.RequestServices;

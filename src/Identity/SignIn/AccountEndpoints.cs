@@ -19,6 +19,7 @@ internal static class AccountEndpoints
         {
             // Ordered before the development page component, which shares the path and answers 404 here.
             endpoints.MapGet("/account/signin", SignInWithEntraId).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
+            endpoints.MapPost("/account/signin", () => TypedResults.NotFound()).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
         }
 
         endpoints.MapPost("/account/signout", SignOutAsync).AllowAnonymous().ExcludeFromDescription();

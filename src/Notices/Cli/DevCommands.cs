@@ -35,7 +35,7 @@ internal static class DevCommands
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             // Standard output carries only the token: every log line goes to standard error.
-            await using var host = (buildHost ?? (() => CommandLine.BuildHost(["--Logging:Console:LogToStandardErrorThreshold=Trace"])))();
+            await using var host = (buildHost ?? (() => CommandLine.BuildHost(["--Logging:Console:LogToStandardErrorThreshold=Trace", "--Logging:LogLevel:Default=Warning"])))();
             var mode = host.Services.GetRequiredService<SignInMode>();
             if (!mode.IsDevelopment)
             {

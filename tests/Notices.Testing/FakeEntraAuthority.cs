@@ -124,6 +124,7 @@ public sealed class FakeEntraAuthority : IAsyncDisposable
         {
             new("tid", TenantId),
             new("oid", Guid.NewGuid().ToString()),
+            new("sub", Guid.NewGuid().ToString("N")),
             new("ver", "2.0"),
         };
         all.AddRange(claims);
@@ -138,6 +139,10 @@ public sealed class FakeEntraAuthority : IAsyncDisposable
             SigningCredentials = new SigningCredentials(signingKey ?? _key, SecurityAlgorithms.RsaSha256),
         });
     }
+
+    /// <summary>The id_token Entra ID would post back to /signin-oidc for a sign-in that asked for <paramref name="nonce"/>.</summary>
+    public string IdToken(string nonce, IEnumerable<Claim> claims, SecurityKey? signingKey = null) =>
+        AccessToken([.. claims, new Claim("nonce", nonce)], signingKey: signingKey);
 
     public async ValueTask DisposeAsync()
     {

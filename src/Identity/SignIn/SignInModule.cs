@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.Tokens;
@@ -20,7 +22,7 @@ namespace Notices.Identity.SignIn;
 /// otherwise, in Development only, a development sign-in page and development bearer tokens. Anywhere else
 /// without AzureAd the service refuses to start.
 /// </summary>
-internal static class SignInModule
+internal static partial class SignInModule
 {
     /// <summary>Chooses bearer or cookie per request; pages and API share one default scheme.</summary>
     public const string PolicyScheme = "Notices";
@@ -96,10 +98,34 @@ internal static class SignInModule
             .ValidateOnStart();
 
         var authentication = AddSchemes(builder.Services, EntraBearerScheme);
-        authentication.AddMicrosoftIdentityWebApp(section, Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectDefaults.AuthenticationScheme, CookieScheme);
+        authentication.AddMicrosoftIdentityWebApp(section, OpenIdConnectDefaults.AuthenticationScheme, CookieScheme);
         authentication.AddMicrosoftIdentityWebApi(section, EntraBearerScheme);
+        builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
+            .Configure<IProblemDetailsService, ILoggerFactory>((options, problems, loggers) =>
+                options.Events.OnRemoteFailure = context => RefuseSignInResponseAsync(context, problems, loggers));
         ConfigureCookie(builder);
     }
+
+    /// <summary>A sign-in response that fails validation (forged, expired, replayed) is a 400, not an unhandled 500.</summary>
+    private static async Task RefuseSignInResponseAsync(RemoteFailureContext context, IProblemDetailsService problems, ILoggerFactory loggers)
+    {
+        LogRefusedSignIn(loggers.CreateLogger(typeof(SignInModule)), context.Failure?.GetType().Name ?? "unknown");
+        context.HandleResponse();
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Sign-in failed",
+                Detail = "The answer from Microsoft Entra ID could not be accepted. Go back to Notices and sign in again.",
+            },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an Entra ID sign-in response ({Failure})")]
+    private static partial void LogRefusedSignIn(ILogger logger, string failure);
 
     private static void AddDevelopment(IHostApplicationBuilder builder)
     {

@@ -48,6 +48,22 @@ public sealed class SignInProductionTests
         Assert.Contains("AzureAd:ClientId", failure.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Notices:SignIn:SessionMinutes", "0", "Notices:SignIn:SessionMinutes")]
+    [InlineData("Notices:SignIn:EmployeeIdClaimType", "", "Notices:SignIn:EmployeeIdClaimType")]
+    [InlineData("Notices:SignIn:EmployeeClaim", "Badge", "Notices:SignIn:EmployeeClaim")]
+    [InlineData("Notices:DevelopmentTokens:DefaultLifetimeMinutes", "0", "Notices:DevelopmentTokens:DefaultLifetimeMinutes")]
+    [InlineData("Notices:DevelopmentTokens:MaximumLifetimeMinutes", "30", "Notices:DevelopmentTokens:MaximumLifetimeMinutes")]
+    public async Task A_bad_sign_in_setting_stops_the_service_with_a_message_naming_the_key(string key, string value, string named)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var app = new NoticesAppFactory(database, new Dictionary<string, string> { [key] = value });
+
+        var failure = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains(named, failure.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Production_never_accepts_a_development_token_even_with_a_development_key_on_disk()
     {

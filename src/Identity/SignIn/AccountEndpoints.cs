@@ -45,7 +45,7 @@ internal static class AccountEndpoints
     }
 
     /// <summary>A POST with an antiforgery token: a link (or a mail scanner) can never sign anyone out.</summary>
-    internal static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SignInMode mode)
+    internal static async Task<Results<SignOutHttpResult, RedirectHttpResult, ProblemHttpResult>> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SignInMode mode)
     {
         // Checked here rather than by the middleware: this endpoint binds no form, so nothing else would enforce it.
         if (!await antiforgery.IsRequestValidAsync(context))

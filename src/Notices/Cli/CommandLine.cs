@@ -20,6 +20,7 @@ internal static class CommandLine
         {
             new Command("serve", "Run the web service (the default)."),
             DbCommands.Create(),
+            DevCommands.Create(),
         };
 
         return await root.Parse(args).InvokeAsync();

@@ -54,4 +54,16 @@ public sealed class WebBasicsTests
         Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         Assert.True(response.Headers.CacheControl?.NoStore);
     }
+
+    [Fact]
+    public async Task Post_to_an_unknown_page_answers_404_not_an_antiforgery_error()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var app = new NoticesAppFactory(database);
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsync(new Uri("/no-such-page", UriKind.Relative), new FormUrlEncodedContent([new("a", "b")]));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
 }

@@ -38,9 +38,11 @@ internal static class HostModule
     {
         app.UseExceptionHandler();
         // Pages get a friendly page for 4xx/5xx without a body; the API gets ProblemDetails.
-        app.UseWhen(context => IsApi(context.Request.Path), api => api.UseStatusCodePages());
+        // A browser's GET of a page gets a friendly page for a 4xx/5xx without a body; the API and every other method
+        // get ProblemDetails (re-executing a POST would run the status page's form handling and antiforgery).
+        app.UseWhen(context => !WantsStatusPage(context.Request), other => other.UseStatusCodePages());
         app.UseWhen(
-            context => !IsApi(context.Request.Path),
+            context => WantsStatusPage(context.Request),
             pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         if (!app.Environment.IsDevelopment())
         {
@@ -56,7 +58,8 @@ internal static class HostModule
         return app;
     }
 
-    private static bool IsApi(PathString path) => path.StartsWithSegments("/api");
+    private static bool WantsStatusPage(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && !request.Path.StartsWithSegments("/api");
 
     public static WebApplication MapNoticesHost(this WebApplication app)
     {

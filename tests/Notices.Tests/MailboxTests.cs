@@ -142,8 +142,10 @@ public sealed class MailboxTests
     [Fact]
     public async Task Mailbox_pages_do_not_exist_in_production()
     {
+        // Production needs Entra ID configured; a loopback stand-in serves its metadata.
+        await using var authority = await FakeEntraAuthority.StartAsync();
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = new NoticesAppFactory(database, environment: "Production");
+        await using var app = new NoticesAppFactory(database, authority.Settings, "Production", authority.ConfigureServices);
         await app.Services.GetRequiredService<IMailer>().SendAsync(TestEmail(app), new MailAddressing { To = "jo@agency.example" });
         var id = Path.GetFileNameWithoutExtension(Assert.Single(app.OutgoingMailFiles()));
         using var client = app.CreateClient();

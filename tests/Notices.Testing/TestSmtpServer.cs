@@ -31,6 +31,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<ReceivedMessage> _messages = new();
     private readonly ConcurrentDictionary<string, (int Code, string Text, bool Close)> _refusals = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (int Code, string Text)> _senderRefusals = new(StringComparer.OrdinalIgnoreCase);
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _connections;
     private Task _running = Task.CompletedTask;
@@ -93,6 +94,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
     }
 
+    /// <summary>Answer MAIL FROM for this sender with the given reply, e.g. (550, "5.7.1 Sender not allowed").</summary>
+    public void RefuseSender(string address, int code, string text) => _senderRefusals[address] = (code, text);
+
     public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -135,6 +139,16 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     private sealed class Filter(TestSmtpServer server) : MailboxFilter
     {
+        public override Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
+        {
+            if (server._senderRefusals.TryGetValue(from.AsAddress(), out var refusal))
+            {
+                throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)refusal.Code, refusal.Text));
+            }
+
+            return Task.FromResult(true);
+        }
+
         public override Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
         {
             if (server._refusals.TryGetValue(to.AsAddress(), out var refusal))

@@ -101,11 +101,26 @@ public sealed class MailSmtpTests
 
         Assert.Equal(DeliveryOutcome.Sent, results[0].Outcome);
         Assert.Equal(DeliveryOutcome.Permanent, results[1].Outcome);
+        Assert.False(results[1].RelayProblem);
         Assert.Equal(550, results[1].StatusCode);
         Assert.Contains("5.1.1", results[1].Detail, StringComparison.Ordinal);
         Assert.Equal(DeliveryOutcome.Sent, results[2].Outcome);
         Assert.Equal(2, smtp.Messages.Count);
         Assert.Equal(1, smtp.Connections);
+    }
+
+    [Fact]
+    public async Task A_refused_sender_is_flagged_as_a_relay_problem_not_a_recipient_problem()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        smtp.RefuseSender("notices@agency.example", 550, "5.7.1 Sender not allowed to relay");
+        await using var host = MailTestHost.Create(smtp.SmtpSettings());
+
+        var results = await SendAsync(host, 1, _ => "person@agency.example");
+
+        Assert.Equal(DeliveryOutcome.Permanent, results[0].Outcome);
+        Assert.True(results[0].RelayProblem);
+        Assert.Empty(smtp.Messages);
     }
 
     [Fact]
@@ -173,6 +188,7 @@ public sealed class MailSmtpTests
         var results = await SendAsync(host, 1, _ => "person@agency.example");
 
         Assert.Equal(DeliveryOutcome.Transient, results[0].Outcome);
+        Assert.True(results[0].RelayProblem);
         Assert.Contains("could not connect", results[0].Detail, StringComparison.Ordinal);
     }
 

@@ -47,7 +47,11 @@ internal enum DeliveryOutcome
 /// <param name="Detail">The relay's reply text, or why it failed (never the body or a full address).</param>
 /// <param name="StatusCode">The SMTP reply code, when there was one.</param>
 /// <param name="RetryAfter">A delay the relay suggested, when it gave one.</param>
-internal sealed record DeliveryResult(DeliveryOutcome Outcome, string Detail, int? StatusCode = null, TimeSpan? RetryAfter = null)
+/// <param name="RelayProblem">
+/// The failure is not about this recipient and will hit every message (relay unreachable, our credentials or our
+/// sender refused, TLS failure): a bulk sender should pause and alert rather than work through its list.
+/// </param>
+internal sealed record DeliveryResult(DeliveryOutcome Outcome, string Detail, int? StatusCode = null, TimeSpan? RetryAfter = null, bool RelayProblem = false)
 {
     public bool IsSent => Outcome == DeliveryOutcome.Sent;
 
@@ -60,5 +64,6 @@ internal sealed record DeliveryResult(DeliveryOutcome Outcome, string Detail, in
 
     public static DeliveryResult Unknown(string reason) => new(DeliveryOutcome.Unknown, reason);
 
-    public override string ToString() => StatusCode is { } code ? $"{Outcome} ({code}): {Detail}" : $"{Outcome}: {Detail}";
+    public override string ToString() =>
+        (StatusCode is { } code ? $"{Outcome} ({code}): {Detail}" : $"{Outcome}: {Detail}") + (RelayProblem ? " [relay problem]" : "");
 }

@@ -96,10 +96,17 @@ internal sealed class SmtpMailSession(SmtpMailTransport transport, SmtpOptions o
             }
 
             var reason = $"{Describe(exception.ErrorCode)}: {code} {exception.Message}";
+            // Our sender or our authentication refused, or the relay going away: every message would fail alike.
+            var relayProblem = exception.ErrorCode == SmtpErrorCode.SenderNotAccepted || code is 421 or 530 or 535;
             logger.LogInformation("Relay refused message to {Recipient}: {Code} {ErrorCode}", MailAddresses.Mask(recipients[0]), code, exception.ErrorCode);
             return code is >= 500 and < 600
-                ? DeliveryResult.Permanent(reason, code)
-                : DeliveryResult.Transient(reason, code, SmtpMailTransport.RetryAfterHint(exception.Message));
+                ? DeliveryResult.Permanent(reason, code) with { RelayProblem = relayProblem }
+                : DeliveryResult.Transient(reason, code, SmtpMailTransport.RetryAfterHint(exception.Message)) with { RelayProblem = relayProblem };
+        }
+        catch (NotSupportedException exception)
+        {
+            // E.g. an internationalised address the relay cannot take (no SMTPUTF8): nothing to retry.
+            return DeliveryResult.Permanent("the relay cannot take this message: " + exception.Message);
         }
         catch (Exception exception) when (IsConnectionLoss(exception, cancellationToken))
         {
@@ -168,12 +175,13 @@ internal sealed class SmtpMailSession(SmtpMailTransport transport, SmtpOptions o
         {
             client.Dispose();
             logger.LogWarning("Could not connect to the relay {Host}:{Port}: {Error}", options.Host, options.Port, exception.Message);
-            return exception switch
+            var result = exception switch
             {
                 SmtpCommandException command => DeliveryResult.Transient($"relay refused the connection: {(int)command.StatusCode} {command.Message}", (int)command.StatusCode, SmtpMailTransport.RetryAfterHint(command.Message)),
                 AuthenticationException => DeliveryResult.Transient("relay refused our credentials (check Notices:Mail:Smtp:UserName and Password): " + exception.Message, 535),
                 _ => DeliveryResult.Transient($"could not connect to {options.Host}:{options.Port}: {exception.Message}"),
             };
+            return result with { RelayProblem = true };
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class MailThroughputTests(ITestOutputHelper output)
     {
         await using var host = MailTestHost.Create();
         var baseModel = host.TestEmail();
-        for (var i = 0; i < 500; i++)
+        for (var i = 0; i < 2_000; i++)
         {
             await host.Renderer.RenderAsync(baseModel); // warm-up: tiered JIT, first renderer and parser
         }

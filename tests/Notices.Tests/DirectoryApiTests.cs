@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using Notices.Identity.Authorization;
 using Notices.Identity.Database;
 using Notices.Identity.StaffDirectory;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Notices.Testing;
 
@@ -256,6 +258,17 @@ public sealed partial class DirectoryApiTests(DirectoryApiFixture fixture) : ICl
         Assert.Contains("line 2: email: &#x27;nope&#x27; is not a valid email address", refused, StringComparison.Ordinal);
         Assert.Contains("line 3: duty_state: &#x27;QQ&#x27;", refused, StringComparison.Ordinal);
         Assert.Equal(before, await fixture.App(provider).DirectoryAsync());
+    }
+
+    [Fact]
+    public void The_upload_page_accepts_files_up_to_100_mb()
+    {
+        var endpoint = fixture.App(DatabaseProvider.Sqlite).Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Single(e => e.RoutePattern.RawText == "/directory/import");
+
+        Assert.Equal(100_000_000, endpoint.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize);
+        Assert.Equal(100_000_000, endpoint.Metadata.GetMetadata<IFormOptionsMetadata>()?.MultipartBodyLengthLimit);
     }
 
     [Fact]

@@ -49,7 +49,8 @@ public sealed class DirectoryImportRefusalTests(DirectoryImportFixture fixture) 
                     "E11,\"Two\nLines\",e11@agency.example,1801,GS,12,Officer,USCIS,Boston,MA,E1,active",
                     Row("E12", state: "ZZ"),
                     Row("E13", grade: "99")),
-                ["line 2: email:", "line 5: duty_state:", "line 6: grade:"]),
+                ["line 2: email:", "line 3: display_name: contains a line break", "line 5: duty_state:", "line 6: grade:"]),
+            ("control character", File(Row("E10", title: "Officer\u0007")), ["line 2: position_title: contains a line break or another control character"]),
         };
 
         var data = new TheoryData<DatabaseProvider, string, string, string[]>();
@@ -96,6 +97,32 @@ public sealed class DirectoryImportRefusalTests(DirectoryImportFixture fixture) 
         Assert.Equal(["line 4: email: 'broken' is not a valid email address"], outcome.Problems);
         Assert.Equal(before, await app.DirectoryAsync());
         Assert.Null(await app.FindEmployeeAsync("E20"));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task A_full_load_of_a_file_without_employees_is_refused(DatabaseProvider provider)
+    {
+        var app = fixture.App(provider);
+        var before = await app.DirectoryAsync();
+
+        var outcome = await app.ImportDirectoryAsync(Header + "\n", deactivateMissing: true);
+
+        Assert.Equal(["line 1: file: has no employees; a full load of an empty file would mark the whole directory separated"], outcome.Problems);
+        Assert.Equal(before, await app.DirectoryAsync());
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_utf8_are_refused()
+    {
+        var app = fixture.App(DatabaseProvider.Sqlite);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(File(Row("E10", name: "Jos~")));
+        bytes[Array.IndexOf(bytes, (byte)'~')] = 0xE9; // Latin-1 é, invalid alone in UTF-8
+
+        var outcome = await app.ImportDirectoryAsync(bytes);
+
+        Assert.Equal(["line 2: display_name: is not valid UTF-8 text; save the file as CSV UTF-8"], outcome.Problems);
     }
 
     [Fact]

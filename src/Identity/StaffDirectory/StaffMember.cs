@@ -55,6 +55,7 @@ public interface IStaffDirectory
     /// <summary>Case-insensitive.</summary>
     Task<StaffMember?> FindByEmailAsync(string email, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether anyone not separated names this employee as their supervisor.</summary>
     Task<bool> HasDirectReportsAsync(string employeeId, CancellationToken cancellationToken = default);
 
     /// <param name="page">1-based.</param>

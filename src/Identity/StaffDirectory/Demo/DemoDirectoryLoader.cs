@@ -39,7 +39,7 @@ internal sealed partial class DemoDirectoryLoader(
         }
         else
         {
-            LogRefused(logger, outcome.ProblemCount, outcome.Problems.FirstOrDefault());
+            LogRefused(logger, outcome.ProblemCount);
         }
     }
 
@@ -55,6 +55,7 @@ internal sealed partial class DemoDirectoryLoader(
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded the demo directory: {Employees} employees (seed {Seed})")]
     private static partial void LogLoaded(ILogger logger, int employees, long seed);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The demo directory was refused ({Count} problems), first: {First}")]
-    private static partial void LogRefused(ILogger logger, int count, string? first);
+    // Problems quote field values (emails), so only their number is logged.
+    [LoggerMessage(Level = LogLevel.Error, Message = "The demo directory was refused ({Count} problems); run `directory demo --dry-run` to see them")]
+    private static partial void LogRefused(ILogger logger, int count);
 }

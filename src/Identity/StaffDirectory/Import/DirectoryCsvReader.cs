@@ -133,7 +133,20 @@ internal static class DirectoryCsvReader
     private static DirectoryRecord? ReadRow(CsvReader parser, int[] map, long line, ImportProblems problems, Dictionary<string, string> pool)
     {
         var before = problems.Count;
-        string Field(int column) => parser.GetString(map[column]).Trim();
+        string Field(int column)
+        {
+            var value = parser.GetString(map[column]).Trim();
+            if (value.AsSpan().ContainsAnyInRange('\u0000', '\u001F') || value.Contains('\u007F', StringComparison.Ordinal))
+            {
+                problems.Add(line, Columns[column], "contains a line break or another control character");
+            }
+            else if (value.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                problems.Add(line, Columns[column], "is not valid UTF-8 text; save the file as CSV UTF-8");
+            }
+
+            return value;
+        }
 
         var employeeId = Field(EmployeeId);
         if (Required(employeeId, "employee_id") && Length(employeeId, "employee_id", FieldLimits.EmployeeId) && !IsIdentifier(employeeId))

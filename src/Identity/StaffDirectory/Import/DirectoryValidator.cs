@@ -15,6 +15,12 @@ internal static class DirectoryValidator
         bool deactivateMissing,
         ImportProblems problems)
     {
+        if (rows.Count == 0 && deactivateMissing && existing.Count > 0)
+        {
+            problems.Add(1, "file", "has no employees; a full load of an empty file would mark the whole directory separated");
+            return;
+        }
+
         var byId = new Dictionary<string, DirectoryRecord>(rows.Count, StringComparer.Ordinal);
         var byEmail = new Dictionary<string, DirectoryRecord>(rows.Count, StringComparer.Ordinal);
         foreach (var row in rows)

@@ -231,6 +231,19 @@ public sealed partial class DirectoryApiTests(DirectoryApiFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task The_browse_page_explains_a_bad_filter_instead_of_listing()
+    {
+        using var client = Client(DatabaseProvider.Sqlite, NoticesRoles.Admin);
+
+        var html = await client.GetStringAsync(new Uri("/directory?grade=99", UriKind.Relative));
+
+        Assert.Contains("Check the filters", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"#filter-grade\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<table", html, StringComparison.Ordinal);
+        Assert.Contains("Import the staff directory", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_import_page_is_for_admins_only()
     {
         using var author = Client(DatabaseProvider.Sqlite, NoticesRoles.Author);

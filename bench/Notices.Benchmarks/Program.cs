@@ -26,8 +26,9 @@ if (args.Length > 0 && args[0] == "import-quick")
     {
         using var input = new MemoryStream(csv, writable: false);
         var problems = new Notices.Identity.StaffDirectory.Import.ImportProblems();
-        var records = Notices.Identity.StaffDirectory.Import.DirectoryCsvReader.Read(input, problems, null, default)!;
-        Notices.Identity.StaffDirectory.Import.DirectoryValidator.Validate(records, new Dictionary<string, Notices.Identity.StaffDirectory.Import.DirectoryRecord>(), false, problems);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var records = Notices.Identity.StaffDirectory.Import.DirectoryCsvReader.Read(input, problems, ids, null, default)!;
+        Notices.Identity.StaffDirectory.Import.DirectoryValidator.Validate(records, ids, new Dictionary<string, Notices.Identity.StaffDirectory.Import.DirectoryRecord>(), false, problems);
         return Task.CompletedTask;
     });
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parse + all checks, no database: {parse.TotalSeconds:F2} s, {rows / parse.TotalSeconds:N0} rows/s"));

@@ -44,9 +44,10 @@ public sealed class DemoDirectoryGeneratorTests
         var problems = new ImportProblems();
         using var csv = DemoDirectoryGenerator.ToCsvStream(rows);
 
-        var records = DirectoryCsvReader.Read(csv, problems, null, default);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var records = DirectoryCsvReader.Read(csv, problems, ids, null, default);
         Assert.NotNull(records);
-        DirectoryValidator.Validate(records, new Dictionary<string, DirectoryRecord>(), deactivateMissing: false, problems);
+        DirectoryValidator.Validate(records, ids, new Dictionary<string, DirectoryRecord>(), deactivateMissing: false, problems);
 
         Assert.Equal([], problems.Kept.Select(p => p.ToString()));
         Assert.Equal(employees, records.Count);

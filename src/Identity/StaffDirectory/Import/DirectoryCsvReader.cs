@@ -18,7 +18,12 @@ internal static class DirectoryCsvReader
     private const int EmployeeId = 0, DisplayName = 1, Email = 2, JobSeries = 3, PayPlan = 4, Grade = 5, PositionTitle = 6,
         Organization = 7, DutyCity = 8, DutyState = 9, SupervisorId = 10, Status = 11;
 
-    public static List<DirectoryRecord>? Read(Stream stream, ImportProblems problems, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows that passed their own checks, or null when the file cannot be read at all (header, encoding).
+    /// <paramref name="fileIds"/> receives the id of every row, rejected ones included, so the later checks
+    /// do not call a supervisor missing when only its row was wrong.
+    /// </summary>
+    public static List<DirectoryRecord>? Read(Stream stream, ImportProblems problems, HashSet<string> fileIds, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var options = CsvReaderOptions.Default with
         {
@@ -62,7 +67,7 @@ internal static class DirectoryCsvReader
                     continue;
                 }
 
-                var record = ReadRow(reader, map, line, problems, pool);
+                var record = ReadRow(reader, map, line, problems, pool, fileIds);
                 if (record is not null)
                 {
                     records.Add(record);
@@ -130,7 +135,7 @@ internal static class DirectoryCsvReader
         return ok && header.Length == Columns.Length ? map : null;
     }
 
-    private static DirectoryRecord? ReadRow(CsvReader parser, int[] map, long line, ImportProblems problems, Dictionary<string, string> pool)
+    private static DirectoryRecord? ReadRow(CsvReader parser, int[] map, long line, ImportProblems problems, Dictionary<string, string> pool, HashSet<string> fileIds)
     {
         var before = problems.Count;
         string Field(int column)
@@ -149,6 +154,11 @@ internal static class DirectoryCsvReader
         }
 
         var employeeId = Field(EmployeeId);
+        if (employeeId.Length > 0)
+        {
+            fileIds.Add(employeeId);
+        }
+
         if (Required(employeeId, "employee_id") && Length(employeeId, "employee_id", FieldLimits.EmployeeId) && !IsIdentifier(employeeId))
         {
             problems.Add(line, "employee_id", $"{Show(employeeId)} may only contain letters, digits, '.', '_' and '-'");

@@ -23,12 +23,14 @@ internal sealed partial class DirectoryImporter(
     public async Task<ImportOutcome> ImportAsync(Stream csv, ImportOptions options, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var problems = new ImportProblems();
-        var rows = DirectoryCsvReader.Read(csv, problems, progress, cancellationToken);
-        if (rows is null || problems.Any)
+        var fileIds = new HashSet<string>(StringComparer.Ordinal);
+        var rows = DirectoryCsvReader.Read(csv, problems, fileIds, progress, cancellationToken);
+        if (rows is null)
         {
             return Refused(problems);
         }
 
+        // Rows with problems of their own are still missing from `rows`; the checks below report the others too.
         var writer = DirectoryWriter.For(db);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -40,7 +42,7 @@ internal sealed partial class DirectoryImporter(
 
             progress?.Report(new ImportProgress("check", rows.Count));
             var existing = await LoadDirectoryAsync(cancellationToken);
-            DirectoryValidator.Validate(rows, existing, options.DeactivateMissing, problems);
+            DirectoryValidator.Validate(rows, fileIds, existing, options.DeactivateMissing, problems);
             if (problems.Any)
             {
                 await transaction.RollbackAsync(cancellationToken);

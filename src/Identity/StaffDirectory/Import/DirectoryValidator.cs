@@ -9,13 +9,17 @@ namespace Notices.Identity.StaffDirectory.Import;
 /// </summary>
 internal static class DirectoryValidator
 {
+    /// <param name="rows">The rows that passed their own checks.</param>
+    /// <param name="fileIds">The ids of every row of the file, including rows refused by their own checks.</param>
     public static void Validate(
         IReadOnlyList<DirectoryRecord> rows,
+        IReadOnlySet<string> fileIds,
         IReadOnlyDictionary<string, DirectoryRecord> existing,
         bool deactivateMissing,
         ImportProblems problems)
     {
-        if (rows.Count == 0 && deactivateMissing && existing.Count > 0)
+        var complete = fileIds.Count == rows.Count;
+        if (fileIds.Count == 0 && deactivateMissing && existing.Count > 0)
         {
             problems.Add(1, "file", "has no employees; a full load of an empty file would mark the whole directory separated");
             return;
@@ -47,13 +51,13 @@ internal static class DirectoryValidator
 
         foreach (var row in rows)
         {
-            if (row.SupervisorId is { } supervisor && !byId.ContainsKey(supervisor) && !existing.ContainsKey(supervisor))
+            if (row.SupervisorId is { } supervisor && !fileIds.Contains(supervisor) && !existing.ContainsKey(supervisor))
             {
                 problems.Add(row.Line, "supervisor_id", $"{DirectoryCsvReader.Show(supervisor)} is neither in this file nor in the directory");
             }
         }
 
-        CheckHead(rows, byId, existing, deactivateMissing, problems);
+        CheckHead(rows, byId, existing, deactivateMissing, complete, problems);
         CheckLoops(byId, existing, problems);
     }
 
@@ -62,6 +66,7 @@ internal static class DirectoryValidator
         Dictionary<string, DirectoryRecord> byId,
         IReadOnlyDictionary<string, DirectoryRecord> existing,
         bool deactivateMissing,
+        bool complete,
         ImportProblems problems)
     {
         // A separated employee without a supervisor (a former head) does not count.
@@ -72,7 +77,8 @@ internal static class DirectoryValidator
         var total = fileHeads.Count + directoryHeads.Count;
         if (total <= 1)
         {
-            if (total == 0 && rows.Count > 0 && byId.Count + existing.Count > 0)
+            // A refused row may be the head: only a complete file can be missing one.
+            if (total == 0 && complete && rows.Count > 0)
             {
                 problems.Add(1, "supervisor_id", "no employee is the head of the agency: exactly one must have an empty supervisor_id");
             }

@@ -55,7 +55,7 @@ internal sealed partial class DirectoryImporter(
                 DryRun = options.DryRun,
                 Added = plan.Added,
                 Updated = plan.Updated,
-                Deactivated = plan.Deactivate.Count,
+                Deactivated = plan.Changes.Deactivate.Count,
                 Unchanged = plan.Unchanged,
             };
 
@@ -65,8 +65,8 @@ internal sealed partial class DirectoryImporter(
                 return outcome;
             }
 
-            progress?.Report(new ImportProgress("write", plan.Write.Count + plan.Deactivate.Count));
-            await writer.WriteAsync(connection, dbTransaction, plan.Write, plan.EmailChanged, plan.Deactivate, time.GetUtcNow(), cancellationToken);
+            progress?.Report(new ImportProgress("write", plan.Changes.Added.Count + plan.Changes.Updated.Count + plan.Changes.Deactivate.Count));
+            await writer.WriteAsync(connection, dbTransaction, plan.Changes, time.GetUtcNow(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             LogImported(logger, outcome.Added, outcome.Updated, outcome.Deactivated, outcome.Unchanged);
             return outcome;
@@ -116,7 +116,7 @@ internal sealed partial class DirectoryImporter(
             if (!existing.TryGetValue(row.EmployeeId, out var current))
             {
                 plan.Added++;
-                plan.Write.Add(row);
+                plan.Changes.Added.Add(row);
             }
             else if (row.SameFieldsAs(current))
             {
@@ -125,10 +125,10 @@ internal sealed partial class DirectoryImporter(
             else
             {
                 plan.Updated++;
-                plan.Write.Add(row);
+                plan.Changes.Updated.Add(row);
                 if (!string.Equals(row.EmailNormalized, current.EmailNormalized, StringComparison.Ordinal))
                 {
-                    plan.EmailChanged.Add(row.EmployeeId);
+                    plan.Changes.EmailChanged.Add(row.EmployeeId);
                 }
             }
         }
@@ -139,7 +139,7 @@ internal sealed partial class DirectoryImporter(
             {
                 if (!inFile.Contains(other.EmployeeId) && other.Status != EmployeeStatus.Separated)
                 {
-                    plan.Deactivate.Add(other.EmployeeId);
+                    plan.Changes.Deactivate.Add(other.EmployeeId);
                 }
             }
         }
@@ -155,16 +155,15 @@ internal sealed partial class DirectoryImporter(
 
         public int Unchanged { get; set; }
 
-        public List<DirectoryRecord> Write { get; } = [];
-
-        public List<string> EmailChanged { get; } = [];
-
-        public List<string> Deactivate { get; } = [];
+        public DirectoryChanges Changes { get; } = new([], [], [], []);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Directory import applied: added {Added}, updated {Updated}, deactivated {Deactivated}, unchanged {Unchanged}")]
     private static partial void LogImported(ILogger logger, int added, int updated, int deactivated, int unchanged);
 }
+
+/// <summary>What an accepted import writes: new rows, changed rows (some with a new email), employees to separate.</summary>
+internal sealed record DirectoryChanges(List<DirectoryRecord> Added, List<DirectoryRecord> Updated, List<string> EmailChanged, List<string> Deactivate);
 
 /// <summary>The provider-specific bulk writes of an import, inside the import's transaction.</summary>
 internal abstract class DirectoryWriter
@@ -181,14 +180,7 @@ internal abstract class DirectoryWriter
     /// <summary>Serialises imports, so two admins cannot interleave their checks and writes.</summary>
     public abstract Task LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
-    public abstract Task WriteAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        IReadOnlyList<DirectoryRecord> upserts,
-        IReadOnlyList<string> emailChanged,
-        IReadOnlyList<string> deactivate,
-        DateTimeOffset now,
-        CancellationToken cancellationToken);
+    public abstract Task WriteAsync(DbConnection connection, DbTransaction transaction, DirectoryChanges changes, DateTimeOffset now, CancellationToken cancellationToken);
 
     protected static readonly string[] Columns =
     [

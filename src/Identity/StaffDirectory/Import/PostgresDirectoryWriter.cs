@@ -7,8 +7,8 @@ using NpgsqlTypes;
 namespace Notices.Identity.StaffDirectory.Import;
 
 /// <summary>
-/// PostgreSQL: binary COPY into a temporary staging table, then one INSERT ... ON CONFLICT from it,
-/// all in the import's transaction.
+/// PostgreSQL, all in the import's transaction: new rows by binary COPY straight into the table; changed rows by
+/// binary COPY into a temporary staging table and one UPDATE ... FROM it.
 /// </summary>
 internal sealed class PostgresDirectoryWriter(DirectoryDbContext db) : DirectoryWriter
 {
@@ -23,88 +23,91 @@ internal sealed class PostgresDirectoryWriter(DirectoryDbContext db) : Directory
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public override async Task WriteAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        IReadOnlyList<DirectoryRecord> upserts,
-        IReadOnlyList<string> emailChanged,
-        IReadOnlyList<string> deactivate,
-        DateTimeOffset now,
-        CancellationToken cancellationToken)
+    public override async Task WriteAsync(DbConnection connection, DbTransaction transaction, DirectoryChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var npgsql = (NpgsqlConnection)connection;
         var tx = (NpgsqlTransaction)transaction;
         var columns = string.Join(", ", Columns.Select(c => $"\"{c}\""));
+        var utc = now.ToUniversalTime();
 
-        if (upserts.Count > 0)
+        if (changes.EmailChanged.Count > 0)
+        {
+            await using var placeholders = new NpgsqlCommand(
+                $"UPDATE {_table} SET \"EmailNormalized\" = '{EmailPlaceholderPrefix}' || \"EmployeeId\" WHERE \"EmployeeId\" = ANY(@ids)", npgsql, tx);
+            placeholders.Parameters.AddWithValue("ids", changes.EmailChanged.ToArray());
+            await placeholders.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Changed rows go through a staging table and one UPDATE ... FROM.
+        if (changes.Updated.Count > 0)
         {
             await ExecuteAsync(npgsql, tx, $"CREATE TEMP TABLE directory_import_rows (LIKE {_table} INCLUDING DEFAULTS) ON COMMIT DROP", cancellationToken);
-            await using (var copy = await npgsql.BeginBinaryImportAsync($"COPY directory_import_rows ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
-            {
-                var utc = now.ToUniversalTime();
-                foreach (var row in upserts)
-                {
-                    await copy.StartRowAsync(cancellationToken);
-                    await copy.WriteAsync(row.EmployeeId, NpgsqlDbType.Varchar, cancellationToken);
-                    await copy.WriteAsync(row.DisplayName, NpgsqlDbType.Varchar, cancellationToken);
-                    await copy.WriteAsync(row.Email, NpgsqlDbType.Varchar, cancellationToken);
-                    await copy.WriteAsync(row.EmailNormalized, NpgsqlDbType.Varchar, cancellationToken);
-                    await copy.WriteAsync(row.JobSeries, NpgsqlDbType.Varchar, cancellationToken);
-                    await copy.WriteAsync(row.PayPlan, NpgsqlDbType.Varchar, cancellationToken);
-                    if (row.Grade is { } grade)
-                    {
-                        await copy.WriteAsync(grade, NpgsqlDbType.Integer, cancellationToken);
-                    }
-                    else
-                    {
-                        await copy.WriteNullAsync(cancellationToken);
-                    }
-
-                    await copy.WriteAsync(row.PositionTitle, NpgsqlDbType.Varchar, cancellationToken);
-                    await copy.WriteAsync(row.Organization, NpgsqlDbType.Varchar, cancellationToken);
-                    await copy.WriteAsync(row.DutyCity, NpgsqlDbType.Varchar, cancellationToken);
-                    await copy.WriteAsync(row.DutyState, NpgsqlDbType.Varchar, cancellationToken);
-                    if (row.SupervisorId is { } supervisor)
-                    {
-                        await copy.WriteAsync(supervisor, NpgsqlDbType.Varchar, cancellationToken);
-                    }
-                    else
-                    {
-                        await copy.WriteNullAsync(cancellationToken);
-                    }
-
-                    await copy.WriteAsync(StatusValue(row.Status), NpgsqlDbType.Varchar, cancellationToken);
-                    await copy.WriteAsync(utc, NpgsqlDbType.TimestampTz, cancellationToken);
-                }
-
-                await copy.CompleteAsync(cancellationToken);
-            }
-
-            if (emailChanged.Count > 0)
-            {
-                await ExecuteAsync(
-                    npgsql, tx,
-                    $"UPDATE {_table} AS e SET \"EmailNormalized\" = '{EmailPlaceholderPrefix}' || e.\"EmployeeId\" " +
-                    "FROM directory_import_rows AS s WHERE s.\"EmployeeId\" = e.\"EmployeeId\" AND s.\"EmailNormalized\" <> e.\"EmailNormalized\"",
-                    cancellationToken);
-            }
-
+            await CopyAsync(npgsql, "directory_import_rows", columns, changes.Updated, utc, cancellationToken);
+            var set = string.Join(", ", Columns.Skip(1).Select(c => $"\"{c}\" = s.\"{c}\""));
             await ExecuteAsync(
                 npgsql, tx,
-                $"INSERT INTO {_table} ({columns}) SELECT {columns} FROM directory_import_rows ON CONFLICT (\"EmployeeId\") DO UPDATE SET {UpsertSet()}",
+                $"UPDATE {_table} AS e SET {set} FROM directory_import_rows AS s WHERE e.\"EmployeeId\" = s.\"EmployeeId\"",
                 cancellationToken);
         }
 
-        if (deactivate.Count > 0)
+        // New rows are copied straight in: their ids are new (imports are serialised by the lock) and
+        // their emails were checked against every email that stays.
+        if (changes.Added.Count > 0)
+        {
+            await CopyAsync(npgsql, _table, columns, changes.Added, utc, cancellationToken);
+        }
+
+        if (changes.Deactivate.Count > 0)
         {
             await using var command = new NpgsqlCommand(
                 $"UPDATE {_table} SET \"Status\" = '{StatusValue(EmployeeStatus.Separated)}', \"UpdatedAt\" = @now WHERE \"EmployeeId\" = ANY(@ids)",
                 npgsql,
                 tx);
-            command.Parameters.AddWithValue("now", now.ToUniversalTime());
-            command.Parameters.AddWithValue("ids", deactivate.ToArray());
+            command.Parameters.AddWithValue("now", utc);
+            command.Parameters.AddWithValue("ids", changes.Deactivate.ToArray());
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, string columns, IReadOnlyList<DirectoryRecord> rows, DateTimeOffset utc, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(row.EmployeeId, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(row.DisplayName, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(row.Email, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(row.EmailNormalized, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(row.JobSeries, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(row.PayPlan, NpgsqlDbType.Varchar, cancellationToken);
+            if (row.Grade is { } grade)
+            {
+                await copy.WriteAsync(grade, NpgsqlDbType.Integer, cancellationToken);
+            }
+            else
+            {
+                await copy.WriteNullAsync(cancellationToken);
+            }
+
+            await copy.WriteAsync(row.PositionTitle, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(row.Organization, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(row.DutyCity, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(row.DutyState, NpgsqlDbType.Varchar, cancellationToken);
+            if (row.SupervisorId is { } supervisor)
+            {
+                await copy.WriteAsync(supervisor, NpgsqlDbType.Varchar, cancellationToken);
+            }
+            else
+            {
+                await copy.WriteNullAsync(cancellationToken);
+            }
+
+            await copy.WriteAsync(StatusValue(row.Status), NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(utc, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)

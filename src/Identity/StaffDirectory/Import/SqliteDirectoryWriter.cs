@@ -15,15 +15,11 @@ internal sealed class SqliteDirectoryWriter : DirectoryWriter
     // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already holds the write lock.
     public override Task LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override async Task WriteAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        IReadOnlyList<DirectoryRecord> upserts,
-        IReadOnlyList<string> emailChanged,
-        IReadOnlyList<string> deactivate,
-        DateTimeOffset now,
-        CancellationToken cancellationToken)
+    public override async Task WriteAsync(DbConnection connection, DbTransaction transaction, DirectoryChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var upserts = changes.Updated.Count == 0 ? changes.Added : [.. changes.Added, .. changes.Updated];
+        var emailChanged = changes.EmailChanged;
+        var deactivate = changes.Deactivate;
         var sqlite = (SqliteConnection)connection;
         var tx = (SqliteTransaction)transaction;
 

@@ -52,6 +52,8 @@ public sealed class DirectoryImportRefusalTests(DirectoryImportFixture fixture) 
                 ["line 2: email:", "line 3: display_name: contains a line break", "line 5: duty_state:", "line 6: grade:"]),
             ("cross-file problems next to a row's own", File(Row("E10", email: "bad"), Row("E11", supervisor: "E999"), Row("E12", supervisor: "E10"), Row("E13", email: "e11@agency.example")),
                 ["line 2: email:", "line 3: supervisor_id: 'E999' is neither", "line 5: email: 'e11@agency.example' duplicates the email on line 3"]),
+            ("a supervisor on a row with too many fields is not called missing", File(Row("E10") + ",extra", Row("E11", supervisor: "E10")),
+                ["line 2: row: has 13 fields"]),
             ("control character", File(Row("E10", title: "Officer\u0007")), ["line 2: position_title: contains a line break or another control character"]),
         };
 

@@ -63,6 +63,11 @@ internal static class DirectoryCsvReader
                 line = reader.LineNumber;
                 if (reader.FieldCount != header.Length)
                 {
+                    if (reader.GetString(map[EmployeeId]).Trim() is { Length: > 0 } id)
+                    {
+                        fileIds.Add(id);
+                    }
+
                     problems.Add(line, "row", string.Create(CultureInfo.InvariantCulture, $"has {reader.FieldCount} fields but the header names {header.Length} columns"));
                     continue;
                 }

@@ -20,16 +20,4 @@ public sealed class HealthTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }
-
-    [Fact]
-    public async Task Unknown_page_answers_404_with_the_site_layout()
-    {
-        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = new NoticesAppFactory(database);
-        using var client = app.CreateClient();
-
-        var response = await client.GetAsync(new Uri("/no-such-page", UriKind.Relative));
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
 }

@@ -27,4 +27,22 @@ public static class NoticesPolicies
 
     /// <summary>Any signed-in person who maps to an employee in the directory.</summary>
     public const string Employee = "Employee";
+
+    /// <summary>An employee the directory shows with direct reports, or a delegate of one.</summary>
+    public const string Supervisor = "Supervisor";
+}
+
+/// <summary>
+/// Claims Notices adds after sign-in, from the staff directory. Any incoming claim with the <see cref="Prefix"/>
+/// is removed first, so a token can never grant them.
+/// </summary>
+public static class NoticesClaimTypes
+{
+    public const string Prefix = "notices:";
+
+    /// <summary>The directory employee id the signed-in person maps to; absent when nobody matches.</summary>
+    public const string EmployeeId = "notices:employee_id";
+
+    /// <summary>"true" when the person has active direct reports or a supervisor delegation.</summary>
+    public const string Supervisor = "notices:supervisor";
 }

@@ -21,12 +21,23 @@ internal static class CommandLine
             new Command("serve", "Run the web service (the default)."),
             DbCommands.Create(),
             DirectoryCommands.Create(),
+            DevCommands.Create(),
         };
 
         return await root.Parse(args).InvokeAsync();
     }
 
-    /// <summary>A host for a CLI command: the service's configuration and modules, never started.</summary>
-    public static WebApplication BuildHost(string[]? extraArgs = null) =>
-        NoticesApp.CreateBuilder(extraArgs ?? []).Build();
+    /// <summary>
+    /// A host for a CLI command: the service's configuration and modules, never started. Logs go to standard error so
+    /// standard output carries only a command's result. Run from a folder without appsettings.json (the installed
+    /// executable called from elsewhere), the settings next to the executable are used.
+    /// </summary>
+    public static WebApplication BuildHost(string[]? extraArgs = null)
+    {
+        string[] args = ["--Logging:Console:LogToStandardErrorThreshold=Trace", .. extraArgs ?? []];
+        var contentRoot = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"))
+            ? null
+            : AppContext.BaseDirectory;
+        return NoticesApp.CreateBuilder(args, contentRoot).Build();
+    }
 }

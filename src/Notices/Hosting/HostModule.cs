@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Notices.Components;
 using Notices.Data;
@@ -14,10 +13,9 @@ internal static class HostModule
     public static WebApplicationBuilder AddNoticesHost(this WebApplicationBuilder builder)
     {
         builder.AddModuleDbContext<NoticesDbContext, SqliteNoticesDbContext, PostgresNoticesDbContext>(NoticesDbContext.Module);
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Notices")
-            .PersistKeysToDbContext<NoticesDbContext>();
+        builder.AddSharedKeys();
 
+        builder.AddNoticesTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddSingleton<StartupState>();
@@ -37,7 +35,13 @@ internal static class HostModule
     public static WebApplication UseNoticesHost(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Pages get a friendly page for 4xx/5xx without a body; the API gets ProblemDetails.
+        // A browser's GET of a page gets a friendly page for a 4xx/5xx without a body; the API and every other method
+        // get ProblemDetails (re-executing a POST would run the status page's form handling and antiforgery).
+        app.UseWhen(context => !WantsStatusPage(context.Request), other => other.UseStatusCodePages());
+        app.UseWhen(
+            context => WantsStatusPage(context.Request),
+            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -45,11 +49,15 @@ internal static class HostModule
 
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseRouting(); // explicit, after the status code pages, so a re-executed request is routed again
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }
+
+    private static bool WantsStatusPage(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && !request.Path.StartsWithSegments("/api");
 
     public static WebApplication MapNoticesHost(this WebApplication app)
     {

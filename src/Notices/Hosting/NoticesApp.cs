@@ -7,9 +7,9 @@ namespace Notices.Hosting;
 /// <summary>Builds the web host: the table of contents of the modules.</summary>
 internal static class NoticesApp
 {
-    public static WebApplicationBuilder CreateBuilder(string[] args)
+    public static WebApplicationBuilder CreateBuilder(string[] args, string? contentRoot = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         builder.AddIdentityModule();
         builder.AddSignupModule();
         builder.AddNoticesHost();

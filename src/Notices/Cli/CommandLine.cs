@@ -20,6 +20,7 @@ internal static class CommandLine
         {
             new Command("serve", "Run the web service (the default)."),
             DbCommands.Create(),
+            DirectoryCommands.Create(),
             DevCommands.Create(),
             MailCommands.Create(),
         };

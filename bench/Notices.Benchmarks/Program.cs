@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using Notices.Benchmarks;
+using Notices.Identity.Database;
+using Notices.Identity.StaffDirectory.Demo;
+
+// `import-quick [--rows N] [--provider sqlite|postgres|both]`: one timed run each, in seconds rather than minutes.
+// Anything else goes to BenchmarkDotNet (e.g. `--filter *Import*`).
+if (args.Length > 0 && args[0] == "import-quick")
+{
+    var rows = Option("--rows", 250_000);
+    var providerArg = OptionText("--provider", "both");
+    var providers = providerArg switch
+    {
+        "sqlite" => new[] { DatabaseProvider.Sqlite },
+        "postgres" => [DatabaseProvider.Postgres],
+        _ => ImportSubject.PostgresAdmin is null ? [DatabaseProvider.Sqlite] : [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
+    };
+
+    var data = DemoDirectoryGenerator.Generate(rows, 1);
+    using var stream = DemoDirectoryGenerator.ToCsvStream(data);
+    var csv = stream.ToArray();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows:N0} demo rows, {csv.Length / 1_000_000.0:F1} MB of CSV"));
+    var parse = await ImportSubject.TimeAsync(() =>
+    {
+        using var input = new MemoryStream(csv, writable: false);
+        var problems = new Notices.Identity.StaffDirectory.Import.ImportProblems();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var records = Notices.Identity.StaffDirectory.Import.DirectoryCsvReader.Read(input, problems, ids, null, default)!;
+        Notices.Identity.StaffDirectory.Import.DirectoryValidator.Validate(records, ids, new Dictionary<string, Notices.Identity.StaffDirectory.Import.DirectoryRecord>(), false, problems);
+        return Task.CompletedTask;
+    });
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parse + all checks, no database: {parse.TotalSeconds:F2} s, {rows / parse.TotalSeconds:N0} rows/s"));
+    foreach (var provider in providers)
+    {
+        await using var subject = await ImportSubject.CreateAsync(provider);
+        var baseline = await ImportSubject.TimeAsync(() => subject.BaselineAsync(data));
+        Process.GetCurrentProcess().Refresh();
+        var before = Process.GetCurrentProcess().PeakWorkingSet64;
+        string summary = string.Empty;
+        var import = await ImportSubject.TimeAsync(async () => summary = (await subject.ImportAsync(csv)).Summary);
+        var reimport = await ImportSubject.TimeAsync(async () => _ = await subject.ImportAsync(csv));
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+            {provider}:
+              import (parse + validate + apply, empty directory): {import.TotalSeconds:F2} s, {rows / import.TotalSeconds:N0} rows/s ({summary})
+              re-import, all unchanged:                          {reimport.TotalSeconds:F2} s, {rows / reimport.TotalSeconds:N0} rows/s
+              baseline ({(provider == DatabaseProvider.Postgres ? "binary COPY into a bare table" : "prepared INSERTs, one transaction, bare table")}): {baseline.TotalSeconds:F2} s, {rows / baseline.TotalSeconds:N0} rows/s
+              ratio import/baseline time: {import.TotalSeconds / baseline.TotalSeconds:F2}x
+              peak working set: {process.PeakWorkingSet64 / 1_048_576.0:N0} MB (before the import: {before / 1_048_576.0:N0} MB)
+            """));
+    }
+
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ImportBenchmarks).Assembly).Run(args);
+return 0;
+
+int Option(string name, int fallback) =>
+    int.TryParse(OptionText(name, null), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+string? OptionText(string name, string? fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Notices.Identity.StaffDirectory.Browse;
+
+/// <summary>One employee in <c>GET /api/directory/employees</c>.</summary>
+internal sealed record EmployeeItem(
+    string EmployeeId,
+    string DisplayName,
+    string Email,
+    string JobSeries,
+    string PayPlan,
+    int? Grade,
+    string PositionTitle,
+    string Organization,
+    string DutyCity,
+    string DutyState,
+    string? SupervisorId,
+    string Status)
+{
+    public static EmployeeItem From(StaffMember m) => new(
+        m.EmployeeId, m.DisplayName, m.Email, m.JobSeries, m.PayPlan, m.Grade, m.PositionTitle,
+        m.Organization, m.DutyCity, m.DutyState, m.SupervisorId, m.Status.ToName());
+}
+
+internal sealed record EmployeeList(int Total, int Page, int PageSize, IReadOnlyList<EmployeeItem> Items);
+
+internal static class EmployeesEndpoint
+{
+    public static async Task<Results<Ok<EmployeeList>, ValidationProblem>> HandleAsync(
+        IStaffDirectory directory,
+        [FromQuery] string? series,
+        [FromQuery] string? payPlan,
+        [FromQuery] string? grade,
+        [FromQuery] string? org,
+        [FromQuery] string? state,
+        [FromQuery] string? status,
+        [FromQuery] string? page,
+        [FromQuery] string? pageSize,
+        CancellationToken cancellationToken)
+    {
+        var (query, errors) = DirectoryQuery.Parse(series, payPlan, grade, org, state, status, page, pageSize);
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await directory.PageAsync(query.Filter, query.Page, query.PageSize, cancellationToken);
+        return TypedResults.Ok(new EmployeeList(result.Total, query.Page, query.PageSize, result.Items.Select(EmployeeItem.From).ToList()));
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Frozen;
+
+namespace Notices.Identity.StaffDirectory;
+
+/// <summary>Field limits shared by the EF mapping and the importer.</summary>
+internal static class FieldLimits
+{
+    public const int EmployeeId = 32;
+    public const int DisplayName = 200;
+    public const int Email = 254;
+    public const int PositionTitle = 200;
+    public const int Organization = 400;
+    public const int DutyCity = 100;
+}
+
+internal static class EmailRules
+{
+    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+
+    /// <summary>
+    /// A plain work address, local@domain.tld: a dot-atom local part (letters, digits and
+    /// <c>!#$%&amp;'*+/=?^_`{|}~-</c>, dots between them) and a domain of at least two letter-digit-hyphen labels.
+    /// No display name, quoted local part, IP literal, whitespace or control character.
+    /// </summary>
+    public static bool IsValid(string email)
+    {
+        if (email.Length is 0 or > FieldLimits.Email)
+        {
+            return false;
+        }
+
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at > 64 || at == email.Length - 1)
+        {
+            return false;
+        }
+
+        var local = email.AsSpan(0, at);
+        var domain = email.AsSpan(at + 1);
+        return IsDotAtom(local) && IsDomain(domain);
+    }
+
+    private static bool IsDotAtom(ReadOnlySpan<char> local)
+    {
+        if (local[0] == '.' || local[^1] == '.')
+        {
+            return false;
+        }
+
+        for (var i = 0; i < local.Length; i++)
+        {
+            var c = local[i];
+            if (c == '.')
+            {
+                if (local[i - 1] == '.')
+                {
+                    return false;
+                }
+            }
+            else if (!char.IsAsciiLetterOrDigit(c) && "!#$%&'*+/=?^_`{|}~-".IndexOf(c, StringComparison.Ordinal) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsDomain(ReadOnlySpan<char> domain)
+    {
+        var labels = 0;
+        foreach (var range in domain.Split('.'))
+        {
+            var label = domain[range];
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
+            foreach (var c in label)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+                {
+                    return false;
+                }
+            }
+
+            labels++;
+        }
+
+        return labels >= 2;
+    }
+}
+
+/// <summary>
+/// The pay plans the directory accepts and their grades. Anything else is refused, so a typo cannot slip in.
+/// </summary>
+internal static class PayPlans
+{
+    /// <summary>Pay plan → allowed grade range; null for plans without grades.</summary>
+    public static readonly FrozenDictionary<string, (int Min, int Max)?> Grades = new Dictionary<string, (int, int)?>
+    {
+        ["GS"] = (1, 15),  // General Schedule
+        ["GM"] = (13, 15), // General Schedule, former performance management
+        ["GL"] = (3, 10),  // law enforcement officers
+        ["WG"] = (1, 15),  // Federal Wage System, non-supervisory
+        ["WL"] = (1, 15),  // Federal Wage System, leaders
+        ["WS"] = (1, 19),  // Federal Wage System, supervisors
+        ["SES"] = null,    // Senior Executive Service
+        ["SL"] = null,     // Senior Level
+        ["ST"] = null,     // Scientific and Professional
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>For comparisons of seniority: executives above every graded plan.</summary>
+    public static int Rank(string payPlan, int? grade) => Grades.TryGetValue(payPlan, out var range) && range is null ? 100 : grade ?? 0;
+}
+
+internal static class UsStates
+{
+    /// <summary>USPS codes: the 50 states, DC, and the territories with federal offices.</summary>
+    public static readonly FrozenSet<string> Codes = new[]
+    {
+        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
+        "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK",
+        "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+        "DC", "PR", "GU", "VI", "AS", "MP",
+    }.ToFrozenSet(StringComparer.Ordinal);
+}

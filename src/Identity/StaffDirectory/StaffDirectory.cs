@@ -1,0 +1,170 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Notices.Identity.Database;
+
+namespace Notices.Identity.StaffDirectory;
+
+internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
+{
+    public async Task<StaffMember?> FindAsync(string employeeId, CancellationToken cancellationToken = default) =>
+        await db.Employees.AsNoTracking()
+            .Where(e => e.EmployeeId == employeeId)
+            .Select(ToMember)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<StaffMember?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
+    {
+        var normalized = EmailRules.Normalize(email);
+        return await db.Employees.AsNoTracking()
+            .Where(e => e.EmailNormalized == normalized)
+            .Select(ToMember)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public Task<bool> HasDirectReportsAsync(string employeeId, CancellationToken cancellationToken = default) =>
+        db.Employees.AnyAsync(e => e.SupervisorId == employeeId && e.Status != EmployeeStatus.Separated, cancellationToken);
+
+    public async Task<StaffPage> PageAsync(StaffFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var query = Apply(db.Employees.AsNoTracking(), filter);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderBy(e => e.EmployeeId)
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize)
+            .Select(ToMember)
+            .ToListAsync(cancellationToken);
+        return new StaffPage(total, items);
+    }
+
+    public async IAsyncEnumerable<StaffMember> QueryAsync(StaffFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var query = Apply(db.Employees.AsNoTracking(), filter).OrderBy(e => e.EmployeeId).Select(ToMember);
+        await foreach (var member in query.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return member;
+        }
+    }
+
+    private static readonly System.Linq.Expressions.Expression<Func<Employee, StaffMember>> ToMember = e => new StaffMember(
+        e.EmployeeId, e.DisplayName, e.Email, e.JobSeries, e.PayPlan, e.Grade, e.PositionTitle,
+        e.Organization, e.DutyCity, e.DutyState, e.SupervisorId, e.Status);
+
+    internal static IQueryable<Employee> Apply(IQueryable<Employee> query, StaffFilter filter)
+    {
+        var criteria = query;
+        if (filter.Series.Count > 0)
+        {
+            var series = filter.Series.ToList();
+            criteria = criteria.Where(e => series.Contains(e.JobSeries));
+        }
+
+        if (!string.IsNullOrEmpty(filter.PayPlan))
+        {
+            var payPlan = filter.PayPlan.ToUpperInvariant();
+            criteria = criteria.Where(e => e.PayPlan == payPlan);
+        }
+
+        if (filter.GradeMin is { } min)
+        {
+            criteria = criteria.Where(e => e.Grade >= min);
+        }
+
+        if (filter.GradeMax is { } max)
+        {
+            criteria = criteria.Where(e => e.Grade <= max);
+        }
+
+        if (filter.IncludeOrganizations.Count > 0)
+        {
+            criteria = criteria.Where(InAnySubtree(filter.IncludeOrganizations));
+        }
+
+        foreach (var excluded in filter.ExcludeOrganizations)
+        {
+            var path = OrganizationPath.Normalize(excluded);
+            var below = path + "/";
+            criteria = criteria.Where(e => e.Organization != path && !e.Organization.StartsWith(below));
+        }
+
+        if (filter.States.Count > 0)
+        {
+            var states = filter.States.Select(s => s.ToUpperInvariant()).ToList();
+            criteria = criteria.Where(e => states.Contains(e.DutyState));
+        }
+
+        if (filter.Statuses.Count > 0)
+        {
+            var statuses = filter.Statuses.ToList();
+            criteria = criteria.Where(e => statuses.Contains(e.Status));
+        }
+
+        if (filter.IncludeEmployeeIds.Count > 0)
+        {
+            var included = filter.IncludeEmployeeIds.ToList();
+            var unionKeys = criteria.Select(e => e.EmployeeId);
+            criteria = query.Where(e => unionKeys.Contains(e.EmployeeId) || included.Contains(e.EmployeeId));
+        }
+
+        if (filter.ExcludeEmployeeIds.Count > 0)
+        {
+            var excludedIds = filter.ExcludeEmployeeIds.ToList();
+            criteria = criteria.Where(e => !excludedIds.Contains(e.EmployeeId));
+        }
+
+        return criteria;
+    }
+
+    private static System.Linq.Expressions.Expression<Func<Employee, bool>> InAnySubtree(IEnumerable<string> organizations)
+    {
+        var parameter = System.Linq.Expressions.Expression.Parameter(typeof(Employee), "e");
+        var organization = System.Linq.Expressions.Expression.Property(parameter, nameof(Employee.Organization));
+        var startsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+        System.Linq.Expressions.Expression? body = null;
+        foreach (var raw in organizations)
+        {
+            var path = OrganizationPath.Normalize(raw);
+            var exact = System.Linq.Expressions.Expression.Equal(organization, Constant(path));
+            var below = System.Linq.Expressions.Expression.Call(organization, startsWith, Constant(path + "/"));
+            var one = System.Linq.Expressions.Expression.OrElse(exact, below);
+            body = body is null ? one : System.Linq.Expressions.Expression.OrElse(body, one);
+        }
+
+        return System.Linq.Expressions.Expression.Lambda<Func<Employee, bool>>(body!, parameter);
+    }
+
+    // A captured value (not a literal) so EF sends it as a parameter.
+    private static System.Linq.Expressions.Expression Constant(string value)
+    {
+        var holder = new ValueHolder(value);
+        return System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Constant(holder), nameof(ValueHolder.Value));
+    }
+
+    private sealed record ValueHolder(string Value);
+}
+
+/// <summary>Organisation paths: segments separated by '/', no empty segment, no surrounding blanks.</summary>
+internal static class OrganizationPath
+{
+    public static string Normalize(string path) =>
+        string.Join('/', path.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    public static bool IsValid(string path)
+    {
+        if (path.Length == 0 || path[0] == '/' || path[^1] == '/')
+        {
+            return false;
+        }
+
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment.Length == 0 || segment.Trim().Length != segment.Length)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

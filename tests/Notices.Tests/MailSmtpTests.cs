@@ -41,13 +41,15 @@ public sealed class MailSmtpTests
         await using var host = MailTestHost.Create(smtp.SmtpSettings());
         var notifications = host.Services.GetRequiredService<MailNotifications>();
 
-        var sent = await notifications.DirectoryImportFinishedAsync("ann.admin@agency.example", "/uploads/tmp/staff.csv", false, 10, 2, 1, 500, 0);
+        var outcome = new Identity.StaffDirectory.Import.ImportOutcome { Added = 10, Updated = 2, Deactivated = 1, Unchanged = 500 };
+        var sent = await notifications.DirectoryImportFinishedAsync("ann.admin@agency.example", "/uploads/tmp/staff.csv", outcome);
 
         Assert.True(sent.Delivery.IsSent, sent.Delivery.ToString());
         using var message = Assert.Single(smtp.Messages).Parse();
         Assert.Equal("Directory import finished", message.Subject);
         Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
         Assert.Contains("staff.csv", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Added: 10", message.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("/uploads/tmp", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("Open the directory (https://notices.agency.example/directory)", message.TextBody, StringComparison.Ordinal);
     }

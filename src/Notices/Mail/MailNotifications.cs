@@ -1,4 +1,5 @@
 using Notices.Hosting;
+using Notices.Identity.StaffDirectory.Import;
 using Notices.Templates.Emails;
 
 namespace Notices.Mail;
@@ -9,6 +10,14 @@ namespace Notices.Mail;
 /// </summary>
 internal sealed class MailNotifications(IMailer mailer, LinkBuilder links, TimeProvider time)
 {
+    /// <summary>Tells <paramref name="to"/> how the import of <paramref name="fileName"/> ended (counts, or problems).</summary>
+    public Task<MailSendResult> DirectoryImportFinishedAsync(string to, string fileName, ImportOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return DirectoryImportFinishedAsync(
+            to, fileName, outcome.DryRun, outcome.Added, outcome.Updated, outcome.Deactivated, outcome.Unchanged, outcome.ProblemCount, cancellationToken);
+    }
+
     public Task<MailSendResult> DirectoryImportFinishedAsync(
         string to, string fileName, bool dryRun, int added, int updated, int deactivated, int unchanged, int problemCount,
         CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Notices.Hosting;
+using Notices.Identity.StaffDirectory.Import;
 using Notices.Mail.Delivery;
 using Notices.Mail.DevMailbox;
 using Notices.Mail.Rendering;
@@ -36,6 +37,7 @@ internal static class MailModule
         });
         services.AddSingleton<IMailer, Mailer>();
         services.AddSingleton<MailNotifications>();
+        services.AddSingleton<IDirectoryImportObserver, ImportFinishedMail>();
         services.AddSingleton<DevMailboxStore>();
         return builder;
     }

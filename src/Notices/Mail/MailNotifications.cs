@@ -5,8 +5,8 @@ using Notices.Templates.Emails;
 namespace Notices.Mail;
 
 /// <summary>
-/// The service's own one-off emails, ready for the code paths that send them: the import command and admin page
-/// call <see cref="DirectoryImportFinishedAsync"/> when an import started by someone with an address ends.
+/// The service's own one-off emails. <see cref="DirectoryImportFinishedAsync"/> is sent by <see cref="ImportFinishedMail"/>
+/// when an import started from the admin page ends.
 /// </summary>
 internal sealed class MailNotifications(IMailer mailer, LinkBuilder links, TimeProvider time)
 {

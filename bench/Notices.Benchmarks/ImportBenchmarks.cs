@@ -1,3 +1,4 @@
+using Notices.Identity.StaffDirectory;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Notices.Identity.Database;
@@ -13,7 +14,7 @@ namespace Notices.Benchmarks;
 [MemoryDiagnoser]
 public class ImportBenchmarks
 {
-    private IReadOnlyList<DemoEmployee> _rows = [];
+    private IReadOnlyList<StaffMember> _rows = [];
     private byte[] _csv = [];
     private ImportSubject? _subject;
 

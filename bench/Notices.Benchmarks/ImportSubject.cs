@@ -1,3 +1,4 @@
+using Notices.Identity.StaffDirectory;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -115,7 +116,7 @@ internal sealed class ImportSubject : IAsyncDisposable
     /// The baseline: the same rows, already in memory, written the plainest fast way into a bare table
     /// (same columns, primary key only): Npgsql binary COPY, or prepared INSERTs in one transaction on SQLite.
     /// </summary>
-    public async Task BaselineAsync(IReadOnlyList<DemoEmployee> rows)
+    public async Task BaselineAsync(IReadOnlyList<StaffMember> rows)
     {
         await DropBaselineAsync();
         const string Columns = "employee_id, display_name, email, email_normalized, job_series, pay_plan, grade, position_title, organization, duty_city, duty_state, supervisor_id, status, updated_at";

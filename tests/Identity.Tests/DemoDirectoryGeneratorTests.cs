@@ -7,7 +7,7 @@ namespace Notices.Identity.Tests;
 
 public sealed class DemoDirectoryGeneratorTests
 {
-    private static readonly IReadOnlyList<DemoEmployee> Default = DemoDirectoryGenerator.Generate(DemoDirectoryGenerator.DefaultEmployees, 1);
+    private static readonly IReadOnlyList<StaffMember> Default = DemoDirectoryGenerator.Generate(DemoDirectoryGenerator.DefaultEmployees, 1);
 
     [Fact]
     public void The_same_seed_gives_the_same_file_and_another_seed_another()
@@ -129,7 +129,7 @@ public sealed class DemoDirectoryGeneratorTests
         Assert.All(Default, e => Assert.EndsWith("@agency.example", e.Email, StringComparison.Ordinal));
     }
 
-    private static byte[] Csv(IReadOnlyList<DemoEmployee> rows)
+    private static byte[] Csv(IReadOnlyList<StaffMember> rows)
     {
         using var stream = DemoDirectoryGenerator.ToCsvStream(rows);
         return stream.ToArray();

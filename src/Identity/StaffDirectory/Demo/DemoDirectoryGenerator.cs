@@ -5,21 +5,6 @@ using Notices.Identity.StaffDirectory.Import;
 
 namespace Notices.Identity.StaffDirectory.Demo;
 
-/// <summary>One generated employee, in CSV column order.</summary>
-internal sealed record DemoEmployee(
-    string EmployeeId,
-    string DisplayName,
-    string Email,
-    string JobSeries,
-    string PayPlan,
-    int? Grade,
-    string PositionTitle,
-    string Organization,
-    string DutyCity,
-    string DutyState,
-    string? SupervisorId,
-    EmployeeStatus Status);
-
 /// <summary>
 /// A deterministic demo directory: the same size and seed give the same file on every machine.
 /// One head (the Director), chiefs for every unit, teams of 8-14 under supervisors of a higher grade,
@@ -29,7 +14,7 @@ internal static class DemoDirectoryGenerator
 {
     public const int DefaultEmployees = 20_000;
 
-    public static IReadOnlyList<DemoEmployee> Generate(int employees, long seed)
+    public static IReadOnlyList<StaffMember> Generate(int employees, long seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(employees, 1);
         var random = new DemoRandom(seed);
@@ -40,7 +25,7 @@ internal static class DemoDirectoryGenerator
         var shares = Apportion(staffBudget, leafUnits.Select(u => u.Weight).ToList());
 
         // Chiefs first, top-down, so each unit's chief exists before its children's chiefs.
-        var chiefs = new Dictionary<SelectedUnit, DemoEmployee>();
+        var chiefs = new Dictionary<SelectedUnit, StaffMember>();
         foreach (var unit in units)
         {
             var parentChief = unit.Parent is null ? null : chiefs[unit.Parent];
@@ -55,7 +40,7 @@ internal static class DemoDirectoryGenerator
         return builder.Employees;
     }
 
-    public static void WriteCsv(IEnumerable<DemoEmployee> employees, TextWriter writer)
+    public static void WriteCsv(IEnumerable<StaffMember> employees, TextWriter writer)
     {
         using var csv = CsvWriter.Create(writer, CsvWriterOptions.Default with { NewLine = "\n" }, leaveOpen: true);
         foreach (var column in DirectoryCsvReader.Columns)
@@ -85,7 +70,7 @@ internal static class DemoDirectoryGenerator
     }
 
     /// <summary>The CSV as UTF-8 bytes in memory (the demo sizes are small enough).</summary>
-    public static MemoryStream ToCsvStream(IEnumerable<DemoEmployee> employees)
+    public static MemoryStream ToCsvStream(IEnumerable<StaffMember> employees)
     {
         var stream = new MemoryStream();
         using (var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true))
@@ -177,9 +162,9 @@ internal static class DemoDirectoryGenerator
     {
         private readonly Dictionary<string, int> _emails = new(StringComparer.Ordinal);
 
-        public List<DemoEmployee> Employees { get; } = [];
+        public List<StaffMember> Employees { get; } = [];
 
-        public DemoEmployee Chief(SelectedUnit unit, DemoEmployee? parentChief)
+        public StaffMember Chief(SelectedUnit unit, StaffMember? parentChief)
         {
             (string PayPlan, int? Grade) pay = parentChief is null || (unit.Node.Senior && parentChief.PayPlan == "SES")
                 ? ("SES", null)
@@ -194,7 +179,7 @@ internal static class DemoDirectoryGenerator
         }
 
         /// <summary>Staff of a unit: sections (in big units) of teams, each team under its own supervisor.</summary>
-        public void Staff(SelectedUnit unit, DemoEmployee chief, int count)
+        public void Staff(SelectedUnit unit, StaffMember chief, int count)
         {
             var work = unit.Work!;
             if (count <= 14)
@@ -212,7 +197,7 @@ internal static class DemoDirectoryGenerator
             var teams = (count + teamSize) / (teamSize + 1);
             var sections = teams > 10 ? (teams + 6) / 7 : 0;
             var members = count - teams - sections;
-            var sectionChiefs = new List<DemoEmployee>();
+            var sectionChiefs = new List<StaffMember>();
             for (var s = 0; s < sections; s++)
             {
                 var series = work.Series[0].Series;
@@ -240,7 +225,7 @@ internal static class DemoDirectoryGenerator
             }
         }
 
-        private DemoEmployee Lead(SelectedUnit unit, DemoEmployee above, SeriesInfo series)
+        private StaffMember Lead(SelectedUnit unit, StaffMember above, SeriesInfo series)
         {
             if (series.LeadPayPlan == "WS")
             {
@@ -251,7 +236,7 @@ internal static class DemoDirectoryGenerator
             return Add(series.Code, series.PayPlan, grade, series.LeadTitle, unit, above, random.Next(100) < 2 ? EmployeeStatus.OnLeave : EmployeeStatus.Active);
         }
 
-        private void Member(SelectedUnit unit, DemoEmployee supervisor, SeriesInfo series)
+        private void Member(SelectedUnit unit, StaffMember supervisor, SeriesInfo series)
         {
             var cap = series.PayPlan == "WG" && supervisor.PayPlan != "WS" ? series.MaxGrade : Math.Min(series.MaxGrade, Rank(supervisor) - 1);
             var grade = Math.Max(1, random.Between(Math.Min(series.MinGrade, cap), cap));
@@ -260,12 +245,12 @@ internal static class DemoDirectoryGenerator
             Add(series.Code, series.PayPlan, grade, series.Title, unit, supervisor, status);
         }
 
-        private DemoEmployee Add(string series, string payPlan, int? grade, string title, SelectedUnit unit, DemoEmployee? supervisor, EmployeeStatus status)
+        private StaffMember Add(string series, string payPlan, int? grade, string title, SelectedUnit unit, StaffMember? supervisor, EmployeeStatus status)
         {
             var id = string.Create(CultureInfo.InvariantCulture, $"E{Employees.Count + 1:D7}");
             var first = random.Pick(DemoNames.First);
             var last = random.Pick(DemoNames.Last);
-            var employee = new DemoEmployee(
+            var employee = new StaffMember(
                 id, first + " " + last, Email(first, last), series, payPlan, grade, title, unit.Path,
                 unit.Node.City, unit.Node.State, supervisor?.EmployeeId, status);
             Employees.Add(employee);
@@ -283,6 +268,6 @@ internal static class DemoDirectoryGenerator
         private static string Clean(string name) =>
             new string(name.ToLowerInvariant().Where(c => char.IsAsciiLetterLower(c) || c == '-').ToArray());
 
-        private static int Rank(DemoEmployee employee) => PayPlans.Rank(employee.PayPlan, employee.Grade) >= 100 ? 16 : employee.Grade ?? 0;
+        private static int Rank(StaffMember employee) => PayPlans.Rank(employee.PayPlan, employee.Grade) >= 100 ? 16 : employee.Grade ?? 0;
     }
 }

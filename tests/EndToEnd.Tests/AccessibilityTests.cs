@@ -120,4 +120,18 @@ public sealed class AccessibilityTests(Browser browser, RunningService service) 
         await page.Page.Locator("iframe[title]").WaitForAsync();
         await page.AssertAccessibleAsync(enterFrames: false);
     }
+
+    [Fact]
+    public async Task Pages_at_phone_width_are_accessible_with_the_menu_open()
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri, phone: true);
+        await page.Page.SignInAsync("Ada", RunningService.AdminId, NoticesRoles.Admin);
+
+        await page.GotoAsync("/directory");
+        await page.AssertAccessibleAsync();
+
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Menu", Exact = true }).ClickAsync();
+        await page.Page.Locator("nav.usa-nav.is-visible").WaitForAsync();
+        await page.AssertAccessibleAsync();
+    }
 }

@@ -1,0 +1,81 @@
+using Microsoft.Playwright;
+
+namespace Notices.EndToEnd.Tests;
+
+/// <summary>
+/// A page in a fresh browser context (own cookies) on the running service, recording what the browser reports:
+/// Content-Security-Policy violations on the console and uncaught script errors.
+/// </summary>
+internal sealed class PageUnderTest : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly List<string> _problems = [];
+
+    private PageUnderTest(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (_problems)
+                {
+                    _problems.Add("CSP violation: " + message.Text);
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (_problems)
+            {
+                _problems.Add("Script error: " + error);
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    /// <param name="browser">The class's browser.</param>
+    /// <param name="baseUri">The running service.</param>
+    /// <param name="phone">A 375 px wide viewport, where USWDS collapses the navigation behind a Menu button.</param>
+    public static async Task<PageUnderTest> OpenAsync(Browser browser, Uri baseUri, bool phone = false)
+    {
+        var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUri.ToString(),
+            ViewportSize = phone ? new ViewportSize { Width = 375, Height = 740 } : null,
+        });
+        return new PageUnderTest(context, await context.NewPageAsync());
+    }
+
+    /// <summary>Goes to <paramref name="path"/> and checks the answer's status.</summary>
+    public async Task GotoAsync(string path, int expectedStatus = 200)
+    {
+        var response = await Page.GotoAsync(path) ?? throw new InvalidOperationException($"No response for {path}.");
+        Assert.True(response.Status == expectedStatus, $"{path} answered {response.Status}, expected {expectedStatus}.");
+    }
+
+    /// <summary>
+    /// The page as loaded passes axe-core (WCAG 2.1 A/AA), has one h1, one main landmark and a title, got the USWDS
+    /// stylesheet, and the browser reported no CSP violation or script error.
+    /// </summary>
+    public async Task AssertAccessibleAsync(bool enterFrames = true)
+    {
+        var violations = await Accessibility.ViolationsAsync(Page, enterFrames);
+        Assert.True(violations.Count == 0, $"axe-core on {Page.Url}:{Environment.NewLine}{string.Join(Environment.NewLine, violations)}");
+
+        Assert.Equal(1, await Page.Locator("h1").CountAsync());
+        Assert.Equal(1, await Page.Locator("main, [role=main]").CountAsync());
+        Assert.False(string.IsNullOrWhiteSpace(await Page.TitleAsync()), $"{Page.Url} has no title.");
+        var font = await Page.EvaluateAsync<string>("() => getComputedStyle(document.body).fontFamily");
+        Assert.Contains("Source Sans", font, StringComparison.Ordinal);
+
+        lock (_problems)
+        {
+            Assert.True(_problems.Count == 0, $"{Page.Url}:{Environment.NewLine}{string.Join(Environment.NewLine, _problems)}");
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}

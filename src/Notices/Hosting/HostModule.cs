@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Notices.Components;
 using Notices.Data;
@@ -17,6 +19,9 @@ internal static class HostModule
         builder.AddSharedKeys();
 
         builder.AddNoticesTelemetry();
+        // API convention: enums are snake_case strings ("on_leave"), as in the CSV formats.
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddSingleton<StartupState>();

@@ -4,27 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Notices.Identity.StaffDirectory.Browse;
 
-/// <summary>One employee in <c>GET /api/directory/employees</c>.</summary>
-internal sealed record EmployeeItem(
-    string EmployeeId,
-    string DisplayName,
-    string Email,
-    string JobSeries,
-    string PayPlan,
-    int? Grade,
-    string PositionTitle,
-    string Organization,
-    string DutyCity,
-    string DutyState,
-    string? SupervisorId,
-    string Status)
-{
-    public static EmployeeItem From(StaffMember m) => new(
-        m.EmployeeId, m.DisplayName, m.Email, m.JobSeries, m.PayPlan, m.Grade, m.PositionTitle,
-        m.Organization, m.DutyCity, m.DutyState, m.SupervisorId, m.Status.ToName());
-}
-
-internal sealed record EmployeeList(int Total, int Page, int PageSize, IReadOnlyList<EmployeeItem> Items);
+internal sealed record EmployeeList(int Total, int Page, int PageSize, IReadOnlyList<StaffMember> Items);
 
 internal static class EmployeesEndpoint
 {
@@ -47,6 +27,6 @@ internal static class EmployeesEndpoint
         }
 
         var result = await directory.PageAsync(query.Filter, query.Page, query.PageSize, cancellationToken);
-        return TypedResults.Ok(new EmployeeList(result.Total, query.Page, query.PageSize, result.Items.Select(EmployeeItem.From).ToList()));
+        return TypedResults.Ok(new EmployeeList(result.Total, query.Page, query.PageSize, result.Items));
     }
 }

@@ -48,6 +48,7 @@ internal sealed class NoticeBody
 
     private static readonly HashSet<string> Schemes = new(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" };
 
+    // One configured instance: HtmlSanitizer is safe to share across threads once its configuration stops changing.
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
     private NoticeBody(string html, string text)

@@ -181,6 +181,18 @@ public sealed class NoticeBodyTests
     }
 
     [Fact]
+    public void Concurrent_renders_share_the_sanitiser_safely()
+    {
+        const string markdown = "# T\n\n<b onclick=\"x\">bold</b> [l](https://x.example) <script>alert(1)</script>\n\n| a |\n|---|\n| 1 |";
+        var expected = NoticeBody.Render(markdown).Html;
+
+        var results = new string[64];
+        Parallel.For(0, results.Length, i => results[i] = NoticeBody.Render(markdown).Html);
+
+        Assert.All(results, html => Assert.Equal(expected, html));
+    }
+
+    [Fact]
     public void An_oversized_body_is_refused()
     {
         var exception = Assert.Throws<ArgumentException>(() => NoticeBody.Render(new string('a', NoticeBody.MaxMarkdownLength + 1)));

@@ -124,7 +124,10 @@ internal sealed class SendLimiter : IDisposable
                     return new Lease(recipients, waited, timestamp);
                 }
 
-                await Task.Delay(TimeSpan.FromTicks(wait), _time, cancellationToken);
+                // Whole milliseconds, rounded up: timers have 1 ms resolution, and a shorter delay would fire at
+                // once and spin until the bucket turns.
+                var milliseconds = (wait + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+                await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), _time, cancellationToken);
             }
         }
         finally

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Notices.Delivery.Throttling;
+
+internal static class ThrottlingServices
+{
+    /// <summary>The one <see cref="SendLimiter"/> of this instance, shared by every worker.</summary>
+    public static IServiceCollection AddSendThrottle(this IServiceCollection services)
+    {
+        services.AddOptions<ThrottleOptions>()
+            .BindConfiguration(ThrottleOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SendLimiter>();
+        return services;
+    }
+}

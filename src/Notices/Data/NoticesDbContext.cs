@@ -1,22 +1,122 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Notices.Composing;
+using Notices.Delivery.Outbox;
 
 namespace Notices.Data;
 
-/// <summary>The host's own tables. Data Protection keys live here so several instances share them.</summary>
+/// <summary>
+/// The host's own tables: notices, their audit trail, the outbox (one row per recipient), and the Data Protection
+/// keys (in the database so several instances share them).
+/// </summary>
 internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public const string Module = "notices";
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Notice> Notices => Set<Notice>();
+
+    public DbSet<NoticeEvent> NoticeEvents => Set<NoticeEvent>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        modelBuilder.Entity<Notice>(n =>
+        {
+            n.ToTable("notices");
+            n.HasKey(x => x.Id);
+            n.Property(x => x.Title).HasMaxLength(200);
+            n.Property(x => x.Summary).HasMaxLength(500);
+            n.Property(x => x.BodyMarkdown).HasMaxLength(50_000);
+            n.Property(x => x.SenderName).HasMaxLength(100);
+            n.Property(x => x.ReplyTo).HasMaxLength(254);
+            Json(n.Property(x => x.Opportunity));
+            Json(n.Property(x => x.Approval));
+            Json(n.Property(x => x.Audience));
+            n.Property(x => x.CreatedBy).HasMaxLength(200);
+            n.Property(x => x.CreatedByName).HasMaxLength(200);
+            n.Property(x => x.SubmittedBy).HasMaxLength(200);
+            n.Property(x => x.ReleasedBy).HasMaxLength(200);
+            n.Property(x => x.ReleasedByName).HasMaxLength(200);
+            n.Property(x => x.CancelledBy).HasMaxLength(200);
+            n.Property(x => x.ProtectedLinkKey).HasMaxLength(1000);
+            n.Property(x => x.Version).IsConcurrencyToken();
+            n.HasIndex(x => x.State);
+            n.HasIndex(x => x.CreatedAt);
+        });
+
+        modelBuilder.Entity<NoticeEvent>(e =>
+        {
+            e.ToTable("notice_events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.ActorName).HasMaxLength(200);
+            e.Property(x => x.Action).HasMaxLength(40);
+            e.Property(x => x.Channel).HasMaxLength(16);
+            e.Property(x => x.Outcome).HasMaxLength(16);
+            e.Property(x => x.Detail).HasMaxLength(1000);
+            e.HasIndex(x => new { x.NoticeId, x.Id });
+        });
+
+        modelBuilder.Entity<OutboxMessage>(o =>
+        {
+            o.ToTable("outbox");
+            o.HasKey(x => x.Id);
+            o.Property(x => x.EmployeeId).HasMaxLength(32);
+            o.Property(x => x.Email).HasMaxLength(254);
+            o.Property(x => x.DisplayName).HasMaxLength(200);
+            o.Property(x => x.JobSeries).HasMaxLength(4);
+            o.Property(x => x.PayPlan).HasMaxLength(4);
+            o.Property(x => x.Organization).HasMaxLength(400);
+            o.Property(x => x.DutyState).HasMaxLength(2);
+            o.Property(x => x.SupervisorId).HasMaxLength(32);
+            o.Property(x => x.MessageId).HasMaxLength(200);
+            o.Property(x => x.TokenHash).HasMaxLength(32);
+            o.Property(x => x.LeaseOwner).HasMaxLength(100);
+            o.Property(x => x.LastDetail).HasMaxLength(500);
+            o.HasIndex(x => new { x.NoticeId, x.EmployeeId }).IsUnique();
+            o.HasIndex(x => x.TokenHash).IsUnique();
+            o.HasIndex(x => x.MessageId).IsUnique();
+            // Claims scan by state and due time; progress counts by notice and state.
+            o.HasIndex(x => new { x.State, x.NextAttemptAt });
+            o.HasIndex(x => new { x.NoticeId, x.State });
+        });
+    }
+
+    private static void Json<T>(PropertyBuilder<T> property)
+        where T : class
+    {
+        property.HasConversion(
+            new ValueConverter<T, string>(v => JsonSerializer.Serialize(v, JsonColumn.Options), v => JsonSerializer.Deserialize<T>(v, JsonColumn.Options)!),
+            new ValueComparer<T>(
+                (a, b) => JsonSerializer.Serialize(a, JsonColumn.Options) == JsonSerializer.Serialize(b, JsonColumn.Options),
+                v => JsonSerializer.Serialize(v, JsonColumn.Options).GetHashCode(StringComparison.Ordinal),
+                v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonColumn.Options), JsonColumn.Options)!));
     }
 }
 
-internal sealed class SqliteNoticesDbContext(DbContextOptions<SqliteNoticesDbContext> options) : NoticesDbContext(options);
+internal static class JsonColumn
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
+
+internal sealed class SqliteNoticesDbContext(DbContextOptions<SqliteNoticesDbContext> options) : NoticesDbContext(options)
+{
+    // SQLite has no timestamp type: store DateTimeOffset as a sortable 64-bit number so EF can compare and order it.
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}
 
 internal sealed class PostgresNoticesDbContext(DbContextOptions<PostgresNoticesDbContext> options) : NoticesDbContext(options)
 {

@@ -64,6 +64,30 @@ public static class LinkToken
         return true;
     }
 
+    /// <summary>
+    /// A token derived from a 256-bit random key held by its owner (a notice's link key, protected with Data Protection)
+    /// and a subject (<c>notice/employee</c>): HMAC-SHA256, so it is as unguessable as a random one while the key is
+    /// secret, and a retried or resent message carries the same link. The database keeps only <see cref="IssuedToken.Hash"/>.
+    /// </summary>
+    public static IssuedToken Derive(TokenPurpose purpose, ReadOnlySpan<byte> key, string subject)
+    {
+        if (key.Length < SecretBytes)
+        {
+            throw new ArgumentException($"A link key has at least {SecretBytes} bytes.", nameof(key));
+        }
+
+        Span<byte> secret = stackalloc byte[SecretBytes];
+        var subjectBytes = System.Text.Encoding.UTF8.GetBytes($"{(byte)purpose}:{subject}");
+        HMACSHA256.HashData(key, subjectBytes, secret);
+        var value = Base64Url.EncodeToString(secret);
+        var hash = HashSecret(purpose, secret);
+        CryptographicOperations.ZeroMemory(secret);
+        return new IssuedToken(value, hash);
+    }
+
+    /// <summary>A new link key: 256 bits from the OS CSPRNG.</summary>
+    public static byte[] NewKey() => RandomNumberGenerator.GetBytes(SecretBytes);
+
     private static byte[] HashSecret(TokenPurpose purpose, ReadOnlySpan<byte> secret)
     {
         Span<byte> input = stackalloc byte[SecretBytes + 1];

@@ -1,3 +1,7 @@
+using Notices.Audience;
+using Notices.Composing;
+using Notices.Delivery;
+using Notices.Delivery.Progress;
 using Notices.Identity;
 using Notices.Identity.Database;
 using Notices.Mail;
@@ -14,6 +18,10 @@ internal static class NoticesApp
         builder.AddIdentityModule();
         builder.AddSignupModule();
         builder.AddNoticesHost();
+        builder.AddComposing();
+        builder.AddAudience();
+        builder.AddDelivery();
+        builder.AddDeliveryProgress();
         return builder;
     }
 
@@ -25,6 +33,10 @@ internal static class NoticesApp
         app.MapSignupModule();
         app.MapNoticesHost();
         app.MapMail();
+        app.MapComposing();
+        app.MapAudience();
+        app.MapDelivery();
+        app.MapDeliveryProgress();
         return app;
     }
 }

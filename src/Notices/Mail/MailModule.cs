@@ -20,6 +20,7 @@ internal static class MailModule
         services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PublicUrlOptions>, PublicUrlOptionsValidator>();
         services.AddSingleton<LinkBuilder>();
+        services.AddSingleton<Notices.Delivery.Outbox.NoticeLinks>();
         services.AddSingleton<IEmailLinks>(sp => sp.GetRequiredService<LinkBuilder>());
 
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateOnStart();

@@ -1,0 +1,15 @@
+namespace Notices.Delivery.Progress;
+
+/// <summary>The DeliveryProgress feature: the notice email and delivery progress: API, page, CLI (helper B2).</summary>
+internal static class ProgressModule
+{
+    public static WebApplicationBuilder AddDeliveryProgress(this WebApplicationBuilder builder)
+    {
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapDeliveryProgress(this IEndpointRouteBuilder endpoints)
+    {
+        return endpoints;
+    }
+}

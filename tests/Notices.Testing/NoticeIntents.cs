@@ -139,3 +139,70 @@ public static class NoticeIntents
         return JsonNode.Parse(text)!.AsObject();
     }
 }
+
+/// <summary>Posting the server-rendered forms the way a browser does: GET the page, then POST with its antiforgery token.</summary>
+public static partial class PageForms
+{
+    /// <summary>
+    /// GETs <paramref name="page"/>, then POSTs <paramref name="fields"/> to it with the form's hidden fields
+    /// (the <c>_handler</c> name of <paramref name="formName"/> and the antiforgery token).
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string page, string formName, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        using var get = await client.GetAsync(page);
+        var html = await get.Content.ReadAsStringAsync();
+        var token = TokenInput().Match(html);
+        if (!token.Success)
+        {
+            throw new Xunit.Sdk.XunitException($"No antiforgery token on {page} ({(int)get.StatusCode}).");
+        }
+
+        var all = new List<KeyValuePair<string, string>>(fields)
+        {
+            new("_handler", formName),
+            new("__RequestVerificationToken", System.Net.WebUtility.HtmlDecode(token.Groups[1].Value)),
+        };
+        using var content = new FormUrlEncodedContent(all);
+        return await client.PostAsync(page, content);
+    }
+
+    /// <summary>POSTs the fields without any antiforgery token (what a cross-site form would send).</summary>
+    public static async Task<HttpResponseMessage> PostFormWithoutAntiforgeryAsync(this HttpClient client, string page, string formName, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        using var content = new FormUrlEncodedContent(new List<KeyValuePair<string, string>>(fields) { new("_handler", formName) });
+        return await client.PostAsync(page, content);
+    }
+
+    /// <summary>The compose form's fields for a valid notice (lists one item per line).</summary>
+    public static Dictionary<string, string> ComposeFields(string title = "Volunteers needed: 60-day details")
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new Dictionary<string, string>
+        {
+            ["title"] = title,
+            ["summary"] = "Sixty-day details in Houston.",
+            ["body"] = "We need **experienced** officers.",
+            ["senderName"] = "Office of the Director",
+            ["replyTo"] = "director@agency.example",
+            ["lengthDays"] = "60",
+            ["startDate"] = now.AddDays(60).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["mayBeExtended"] = "on",
+            ["locations"] = "Houston, TX, 20\r\nEl Paso, TX",
+            ["duties"] = "Detainee processing\r\nCase management",
+            ["neededSeries"] = "1801",
+            ["deadline"] = now.AddDays(30).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture),
+            ["approvalRequired"] = "on",
+            ["standard"] = "Approve unless the absence would have an extreme negative effect.",
+            ["reminderAfterDays"] = "3",
+            ["escalateAfterDays"] = "7",
+            ["series"] = "1801",
+            ["payPlan"] = "GS",
+            ["gradeMin"] = "11",
+            ["gradeMax"] = "13",
+            ["statuses"] = "active",
+        };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex TokenInput();
+}

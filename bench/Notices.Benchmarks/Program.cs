@@ -55,6 +55,20 @@ if (args.Length > 0 && args[0] == "import-quick")
     return 0;
 }
 
+// `release-quick [--rows N] [--provider sqlite|postgres|both]`: audience resolution and queueing against a baseline.
+if (args.Length > 0 && args[0] == "release-quick")
+{
+    var rows = Option("--rows", 250_000);
+    var providers = OptionText("--provider", "both") switch
+    {
+        "sqlite" => new[] { DatabaseProvider.Sqlite },
+        "postgres" => [DatabaseProvider.Postgres],
+        _ => ImportSubject.PostgresAdmin is null ? [DatabaseProvider.Sqlite] : [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
+    };
+    await ReleaseQuick.RunAsync(rows, providers);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ImportBenchmarks).Assembly).Run(args);
 return 0;
 

@@ -55,6 +55,24 @@ if (args.Length > 0 && args[0] == "import-quick")
     return 0;
 }
 
+// `smtp-load --port P [--host H] [--messages N] [--connections W] [--pipelining on|off]`: see bench/smtp-sink.sh.
+if (args.Length > 0 && args[0] == "smtp-load")
+{
+    return await SmtpLoad.RunAsync(
+        OptionText("--host", "127.0.0.1")!, Option("--port", 2525), Option("--messages", 20_000), Option("--connections", 4),
+        OptionText("--pipelining", "on") == "on");
+}
+
+// `notice-email-sample`: one recipient's notice message as an .eml on standard output, to look at.
+if (args.Length > 0 && args[0] == "notice-email-sample")
+{
+    await using var sample = await NoticeEmailSubject.CreateAsync();
+    using var message = sample.Prepared.Build(NoticeEmailSubject.Recipient(3), NoticeEmailSubject.Link(3), NoticeEmailSubject.MessageId(3));
+    using var stdout = Console.OpenStandardOutput();
+    message.WriteTo(stdout);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ImportBenchmarks).Assembly).Run(args);
 return 0;
 

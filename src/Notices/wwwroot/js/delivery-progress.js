@@ -11,8 +11,9 @@
   var api = root.getAttribute('data-api');
   var bar = root.querySelector('progress');
   var announcer = root.querySelector('[data-field="announcement"]');
-  var lastAnnounced = 0;
-  var lastState = null;
+  // What the page showed when it loaded: announce only what changes from there.
+  var lastAnnounced = Date.now();
+  var lastState = root.getAttribute('data-announce-key');
 
   function n(value) {
     return Number(value).toLocaleString('en-US');
@@ -51,11 +52,7 @@
 
     var key = state + (remaining === 0 ? ' finished' : '');
     var now = Date.now();
-    if (lastState === null) {
-      // The page already shows this; announce only what changes from here on.
-      lastState = key;
-      lastAnnounced = now;
-    } else if (key !== lastState || now - lastAnnounced > 30000) {
+    if (key !== lastState || now - lastAnnounced > 30000) {
       announcer.textContent = (remaining === 0 ? 'Delivery finished. ' : '') + summary + (key !== lastState ? ' Notice state: ' + state + '.' : '');
       lastAnnounced = now;
       lastState = key;

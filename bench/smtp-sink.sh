@@ -4,6 +4,7 @@
 # number of connections into the same sink. Prints both rates and the ratio.
 #
 #   bench/smtp-sink.sh [MESSAGES] [CONNECTIONS]        defaults: 20000 4
+#   SKIP_BUILD=1 bench/smtp-sink.sh ...                 use the benchmark app as last built (Release)
 #
 # Postfix is fetched, not installed: `apt-get download postfix` and `dpkg -x` into $POSTFIX_DIR (default
 # /tmp/notices-postfix); its tools run with LD_LIBRARY_PATH pointing at its private libraries.
@@ -29,9 +30,10 @@ user=$(id -un); [ "$user" = root ] && user=nobody
 "$sink" -u "$user" 127.0.0.1:"$port" 256 &
 sink_pid=$!
 trap 'kill "$sink_pid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
 
-dotnet build bench/Notices.Benchmarks -c Release -nologo -v q >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || dotnet build bench/Notices.Benchmarks -c Release -nologo -v q >/dev/null
 ours=$(dotnet bench/Notices.Benchmarks/bin/Release/net10.0/Notices.Benchmarks.dll smtp-load --port "$port" --messages "$messages" --connections "$connections")
 echo "$ours"
 bytes=$(echo "$ours" | awk '/^message-bytes/ {print $2}')

@@ -41,6 +41,13 @@ public class NoticeEmailBenchmarks
         return _buffer.Length;
     }
 
+    /// <summary>For the quick mode: the build alone.</summary>
+    public void BuildOnly()
+    {
+        var i = ++_i;
+        using var message = _subject.Prepared.Build(NoticeEmailSubject.Recipient(i), NoticeEmailSubject.Link(i), NoticeEmailSubject.MessageId(i));
+    }
+
     [Benchmark(Description = "Build + WriteTo (quoted-printable parts)")]
     public long BuildAndWrite()
     {

@@ -1,15 +1,40 @@
+using Notices.Audience.EmailPreview;
+using Notices.Audience.Preview;
+using Notices.Audience.Save;
+using Notices.Audience.TestSend;
+using Notices.Identity.Authorization;
+
 namespace Notices.Audience;
 
 /// <summary>The Audience feature: audience preview: counts, breakdown, sample, rendered email, test send (helper C).</summary>
 internal static class AudienceModule
 {
+    /// <summary>Authors preview what they compose; releasers read the same before they release.</summary>
+    public const string ReadersPolicy = "AudienceReaders";
+
     public static WebApplicationBuilder AddAudience(this WebApplicationBuilder builder)
     {
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ReadersPolicy, p => p.RequireRole(NoticesRoles.Author, NoticesRoles.Releaser));
+        builder.Services.AddScoped<AudiencePreviewer>();
+        builder.Services.AddScoped<SaveAudienceHandler>();
+        // TODO(merge): plain AddScoped once INoticeEmailFactory's implementation (helper B2) is on main; a factory
+        // keeps start-up validation from failing before then.
+        builder.Services.AddScoped(sp => ActivatorUtilities.CreateInstance<NoticeEmailPreviewer>(sp));
+        builder.Services.AddScoped(sp => ActivatorUtilities.CreateInstance<TestSendHandler>(sp));
         return builder;
     }
 
     public static IEndpointRouteBuilder MapAudience(this IEndpointRouteBuilder endpoints)
     {
+        var notices = endpoints.MapGroup("/api/notices").WithTags("Audience");
+        var readers = notices.MapGroup("").RequireAuthorization(ReadersPolicy);
+        readers.MapAudiencePreview();
+        readers.MapEmailPreviewApi();
+        var authors = notices.MapGroup("").RequireAuthorization(NoticesPolicies.Author);
+        authors.MapSaveAudience();
+        authors.MapTestSend();
+        endpoints.MapEmailPreviewDocument().RequireAuthorization(ReadersPolicy);
         return endpoints;
     }
 }

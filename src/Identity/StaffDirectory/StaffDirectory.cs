@@ -113,7 +113,7 @@ internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
                     break;
                 }
 
-                next = picks.Count * (long)count / size;
+                next = Math.Max(index + 1, picks.Count * (long)count / size);
             }
 
             index++;

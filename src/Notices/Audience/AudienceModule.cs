@@ -18,10 +18,8 @@ internal static class AudienceModule
             .AddPolicy(ReadersPolicy, p => p.RequireRole(NoticesRoles.Author, NoticesRoles.Releaser));
         builder.Services.AddScoped<AudiencePreviewer>();
         builder.Services.AddScoped<SaveAudienceHandler>();
-        // TODO(merge): plain AddScoped once INoticeEmailFactory's implementation (helper B2) is on main; a factory
-        // keeps start-up validation from failing before then.
-        builder.Services.AddScoped(sp => ActivatorUtilities.CreateInstance<NoticeEmailPreviewer>(sp));
-        builder.Services.AddScoped(sp => ActivatorUtilities.CreateInstance<TestSendHandler>(sp));
+        builder.Services.AddScoped<NoticeEmailPreviewer>();
+        builder.Services.AddScoped<TestSendHandler>();
         return builder;
     }
 

@@ -105,7 +105,7 @@ public sealed class AudiencePreviewTests(AudienceFixture fixture) : IClassFixtur
     [InlineData(DatabaseProvider.Sqlite, "gradeMin", "20", "audience.gradeMin")]
     [InlineData(DatabaseProvider.Sqlite, "states", "[\"ZZ\"]", "audience.states")]
     [InlineData(DatabaseProvider.Sqlite, "statuses", "[\"retired\"]", "audience.statuses")]
-    [InlineData(DatabaseProvider.Sqlite, "includeOrgs", "[\"USCIS//Boston\"]", "audience.includeOrgs")]
+    [InlineData(DatabaseProvider.Sqlite, "includeOrgs", "[\"/ /\"]", "audience.includeOrgs")]
     [InlineData(DatabaseProvider.Sqlite, "excludeOrgs", "[\" \"]", "audience.excludeOrgs")]
     [InlineData(DatabaseProvider.Sqlite, "includeEmployees", "[\"E1; DROP\"]", "audience.includeEmployees")]
     [InlineData(DatabaseProvider.Postgres, "excludeEmployees", "[\"\"]", "audience.excludeEmployees")]

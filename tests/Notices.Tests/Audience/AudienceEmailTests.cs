@@ -177,7 +177,7 @@ public sealed class AudienceEmailTests
         Assert.Matches("\\ssandbox(=\"\")?[\\s>]", frame);
         Assert.DoesNotContain("allow-", frame, StringComparison.Ordinal);
         Assert.Contains($"src=\"/notices/{id}/preview/email.html?employeeId=E3\"", frame, StringComparison.Ordinal);
-        Assert.Contains("<pre class=\"notice-preview-text\" id=\"email-text\">", html, StringComparison.Ordinal);
+        Assert.Contains("<pre class=\"notice-preview-text\" id=\"email-text\"", html, StringComparison.Ordinal);
         Assert.Contains("Grace &lt;Hopper&gt;", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, send.StatusCode);
         Assert.Contains("Test sent to your address, e***@agency.example.", await send.Content.ReadAsStringAsync(), StringComparison.Ordinal);

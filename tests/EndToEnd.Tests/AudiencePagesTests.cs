@@ -102,7 +102,10 @@ public sealed class AudiencePagesTests(Browser browser, AudienceService service)
 
         // Without scripts' help: the button posts the form and the server renders the same count and the tables.
         await page.Page.GetByLabel("Duty states").FillAsync("TX");
-        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Update count", Exact = true }).ClickAsync();
+        var posted = await page.Page.RunAndWaitForResponseAsync(
+            () => page.Page.GetByRole(AriaRole.Button, new() { Name = "Update count", Exact = true }).ClickAsync(),
+            response => response.Request.Method == "POST");
+        Assert.Equal(200, posted.Status);
         await page.Page.WaitForLoadStateAsync(LoadState.Load);
         await Assertions.Expect(count).ToHaveTextAsync("1 person matches these rules.");
         Assert.Equal(1, await page.Page.Locator("#by-state tbody tr").CountAsync());
@@ -126,9 +129,17 @@ public sealed class AudiencePagesTests(Browser browser, AudienceService service)
         await page.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("employeeId=E"));
         await page.AssertAccessibleAsync(enterFrames: false);
 
-        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Send a test to myself", Exact = true }).ClickAsync();
+        // From the keyboard: the sample links jump to #email-heading, and Chrome may still be scrolling there when a
+        // mouse click is aimed (the click then lands beside the button).
+        var send = page.Page.GetByRole(AriaRole.Button, new() { Name = "Send a test to myself", Exact = true });
+        await send.FocusAsync();
+        var sent = await page.Page.RunAndWaitForResponseAsync(
+            () => page.Page.Keyboard.PressAsync("Enter"),
+            response => response.Request.Method == "POST",
+            new() { Timeout = 30_000 });
+        Assert.Equal(200, sent.Status);
         await page.Page.WaitForLoadStateAsync(LoadState.Load);
-        await Assertions.Expect(page.Page.Locator("#test-send-result")).ToContainTextAsync("Test sent to your address, a***@agency.example.");
+        await Assertions.Expect(page.Page.Locator("#test-send-result")).ToContainTextAsync("Test sent to your address, a***@agency.example.", new() { Timeout = 30_000 });
         await page.AssertAccessibleAsync(enterFrames: false);
     }
 }

@@ -159,11 +159,16 @@ public sealed class AudiencePreviewTests(AudienceFixture fixture) : IClassFixtur
         using var save = await releaser.PutAudienceAsync(id, AudienceIntents.Audience(series: ["0930"]));
         using var employeePreview = await employee.PostAudiencePreviewAsync(id);
         using var anonymousPreview = await anonymous.PostAudiencePreviewAsync(id);
+        using var testSend = await releaser.TestSendAsync(id);
+        var page = await releaser.GetStringAsync(new Uri($"/notices/{id}/preview", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, save.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, employeePreview.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousPreview.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, testSend.StatusCode);
+        Assert.Contains("id=\"email-text\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Send a test to myself", page, StringComparison.Ordinal);
         Assert.Equal(["1801"], (await app.NoticeAsync(id))!.Audience.Series);
     }
 

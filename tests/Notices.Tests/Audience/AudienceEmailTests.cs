@@ -157,7 +157,7 @@ public sealed class AudienceEmailTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var app = await StartAsync(db);
-        var id = await app.InsertNoticeAsync(new Composing.AudienceRules { Statuses = ["active"] });
+        var id = await app.InsertNoticeAsync(new global::Notices.Composing.AudienceRules { Statuses = ["active"] });
         using var client = app.CreateClient().As("E2", NoticesRoles.Author);
         var uri = new Uri($"/notices/{id}/preview?employeeId=E3", UriKind.Relative);
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Notices.Identity.Database;
+using Notices.Identity.Graph;
 using Notices.Identity.SignIn;
 using Notices.Identity.StaffDirectory;
 
@@ -14,6 +15,7 @@ public static class IdentityModule
         builder.AddModuleDbContext<DirectoryDbContext, SqliteDirectoryDbContext, PostgresDirectoryDbContext>(DirectoryDbContext.Module);
         builder.AddStaffDirectory();
         builder.AddSignIn();
+        builder.AddGraph();
         return builder;
     }
 

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Identity.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+
+namespace Notices.Identity.Graph;
+
+/// <summary>
+/// Kiota's token seam over Microsoft.Identity.Web: an app-only token (client credentials, from the <c>AzureAd</c>
+/// section) for <c>{BaseUrl}/.default</c>, cached by MSAL. Only Graph's host ever gets the token.
+/// </summary>
+internal sealed class GraphAccessTokenProvider(IAuthorizationHeaderProvider headers, IOptions<GraphOptions> options) : IAccessTokenProvider
+{
+    /// <summary>The named Identity.Web options (bound from <c>AzureAd</c>) used to acquire Graph tokens.</summary>
+    public const string IdentityOptionsName = "NoticesGraph";
+
+    private readonly GraphOptions _options = options.Value;
+
+    public AllowedHostsValidator AllowedHostsValidator { get; } = new([options.Value.BaseUrl.Host]);
+
+    public async Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default)
+    {
+        if (!AllowedHostsValidator.IsUrlHostValid(uri))
+        {
+            return string.Empty;
+        }
+
+        var header = await headers.CreateAuthorizationHeaderForAppAsync(
+            _options.AppScope,
+            new AuthorizationHeaderProviderOptions { AcquireTokenOptions = new AcquireTokenOptions { AuthenticationOptionsName = IdentityOptionsName } },
+            cancellationToken);
+        const string bearer = "Bearer ";
+        return header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) ? header[bearer.Length..] : header;
+    }
+}

@@ -48,6 +48,7 @@ internal abstract class DirectoryDbContext(DbContextOptions options) : DbContext
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
             e.Property(x => x.LeaseOwner).HasMaxLength(200);
+            e.HasData(new DirectorySyncState());
         });
 
         modelBuilder.Entity<GraphUserLink>(e =>

@@ -136,6 +136,13 @@ namespace Notices.Identity.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("sync_state", "identity");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LeaseUntilMs = 0L
+                        });
                 });
 
             modelBuilder.Entity("Notices.Identity.StaffDirectory.Sync.GraphUserLink", b =>

@@ -130,6 +130,13 @@ namespace Notices.Identity.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("sync_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LeaseUntilMs = 0L
+                        });
                 });
 
             modelBuilder.Entity("Notices.Identity.StaffDirectory.Sync.GraphUserLink", b =>

@@ -41,6 +41,12 @@ namespace Notices.Identity.Migrations.Postgres
                     table.PrimaryKey("PK_sync_state", x => x.Id);
                 });
 
+            migrationBuilder.InsertData(
+                schema: "identity",
+                table: "sync_state",
+                columns: new[] { "Id", "DeltaLink", "LastFinishedMs", "LastOutcome", "LastStartedMs", "LeaseOwner", "LeaseUntilMs" },
+                values: new object[] { 1, null, null, null, null, null, 0L });
+
             migrationBuilder.CreateIndex(
                 name: "IX_graph_users_EmployeeId",
                 schema: "identity",

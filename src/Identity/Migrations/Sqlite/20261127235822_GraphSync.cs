@@ -39,6 +39,11 @@ namespace Notices.Identity.Migrations.Sqlite
                     table.PrimaryKey("PK_sync_state", x => x.Id);
                 });
 
+            migrationBuilder.InsertData(
+                table: "sync_state",
+                columns: new[] { "Id", "DeltaLink", "LastFinishedMs", "LastOutcome", "LastStartedMs", "LeaseOwner", "LeaseUntilMs" },
+                values: new object[] { 1, null, null, null, null, null, 0L });
+
             migrationBuilder.CreateIndex(
                 name: "IX_graph_users_EmployeeId",
                 table: "graph_users",

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Notices.Identity.Database;
-using Notices.Identity.Graph;
 using Notices.Identity.SignIn;
 using Notices.Identity.StaffDirectory;
 
@@ -15,7 +14,6 @@ public static class IdentityModule
         builder.AddModuleDbContext<DirectoryDbContext, SqliteDirectoryDbContext, PostgresDirectoryDbContext>(DirectoryDbContext.Module);
         builder.AddStaffDirectory();
         builder.AddSignIn();
-        builder.AddGraph();
         return builder;
     }
 

@@ -41,7 +41,7 @@ public static class GraphModule
         var azureAd = builder.Configuration.GetSection("AzureAd");
         services.AddOptions<MicrosoftIdentityApplicationOptions>(GraphAccessTokenProvider.IdentityOptionsName)
             .Bind(azureAd)
-            .PostConfigure(options => AddClientCredentials(options, azureAd));
+            .Configure(options => AddClientCredentials(options, azureAd));
 
         services.AddSingleton<GraphAccessTokenProvider>();
         services.AddSingleton<GraphClientFactory>();

@@ -231,6 +231,7 @@ internal sealed partial class DirectorySync(
     {
         ODataError o => string.Create(CultureInfo.InvariantCulture, $"Graph answered {o.ResponseStatusCode}: {o.Error?.Code ?? "error"} {o.Error?.Message}").TrimEnd(),
         HttpRequestException h => "Graph could not be reached: " + h.Message,
+        Microsoft.Identity.Client.MsalException m => $"No Graph token could be acquired ({m.ErrorCode}: {m.Message}); check the AzureAd section and the app's credentials.",
         _ => "No Graph token could be acquired (" + e.GetType().Name + "); check the AzureAd section and the app's credentials.",
     };
 

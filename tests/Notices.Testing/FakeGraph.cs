@@ -229,7 +229,9 @@ public sealed class FakeGraph : IAsyncDisposable
         };
         if (skip + top < _users.Count)
         {
-            body["@odata.nextLink"] = string.Create(CultureInfo.InvariantCulture, $"{BaseUrl}/v1.0/users?$top={top}&$skiptoken={skip + top}");
+            // Graph's next links keep the query (inside an opaque skip token; here in the clear).
+            var expandQuery = expand ? "&$expand=" + Uri.EscapeDataString(query["$expand"].ToString()) : string.Empty;
+            body["@odata.nextLink"] = string.Create(CultureInfo.InvariantCulture, $"{BaseUrl}/v1.0/users?$top={top}{expandQuery}&$skiptoken={skip + top}");
         }
 
         body["value"] = page;

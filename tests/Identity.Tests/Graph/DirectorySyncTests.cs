@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Notices.Identity.Authorization;
 using Notices.Identity.Database;
 using Notices.Identity.StaffDirectory;
@@ -82,8 +83,12 @@ public sealed class DirectorySyncTests
         Assert.Contains($"user employee.7@agency.example ({UserId(7)}): grade: '17' is impossible for pay plan GS (grades 1-15)", problems);
         Assert.Contains(problems, p => p.StartsWith($"user employee.9@agency.example ({UserId(9)}): employee_id: '{EmployeeIdOf(8)}' is a duplicate of user employee.8@agency.example ({UserId(8)})", StringComparison.Ordinal));
         Assert.Empty(await app.DirectoryAsync());
-        var last = await app.CreateClient().As("admin", NoticesRoles.Admin).GetFromJsonAsync<DirectorySyncOutcome>("/api/directory/sync");
+        var admin = app.CreateClient().As("admin", NoticesRoles.Admin);
+        var last = await admin.GetFromJsonAsync<DirectorySyncOutcome>("/api/directory/sync");
         Assert.Equal(outcome.Import.Problems, last!.Import!.Problems);
+        var page = await admin.GetStringAsync("/directory/import");
+        Assert.Contains("id=\"directory-sync-problems\"", page, StringComparison.Ordinal);
+        Assert.Contains($"user employee.7@agency.example ({UserId(7)}): grade:", page, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -182,6 +187,26 @@ public sealed class DirectorySyncTests
         Assert.All(graph.Requests, r => Assert.Equal("Bearer " + token, r.Authorization));
         var audience = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Audiences.Single();
         Assert.Equal(graph.BaseUrl, audience);
+    }
+
+    [Fact]
+    public async Task Only_one_of_two_instances_runs_a_due_scheduled_sync()
+    {
+        await using var entra = await FakeEntraAuthority.StartAsync();
+        await using var graph = await FakeGraph.StartAsync();
+        graph.Add(Agency(10));
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var first = GraphSyncApp(db, entra, graph);
+        await using var second = GraphSyncApp(db, entra, graph);
+        var schedulers = new[] { first, second }.Select(app => app.Services.GetRequiredService<DirectorySyncScheduler>()).ToArray();
+
+        var ran = await Task.WhenAll(schedulers.Select(s => s.RunIfDueAsync(CancellationToken.None)));
+        var again = await Task.WhenAll(schedulers.Select(s => s.RunIfDueAsync(CancellationToken.None)));
+
+        Assert.Equal(1, ran.Count(r => r));
+        Assert.DoesNotContain(true, again);
+        Assert.Single(graph.Requests, r => r.PathAndQuery.Contains("$deltatoken=latest", StringComparison.Ordinal));
+        Assert.Equal(10, (await first.DirectoryAsync()).Count);
     }
 
     [Fact]

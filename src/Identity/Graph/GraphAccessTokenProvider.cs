@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Identity.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
@@ -8,7 +9,8 @@ namespace Notices.Identity.Graph;
 /// Kiota's token seam over Microsoft.Identity.Web: an app-only token (client credentials, from the <c>AzureAd</c>
 /// section) for <c>{BaseUrl}/.default</c>, cached by MSAL. Only Graph's host ever gets the token.
 /// </summary>
-internal sealed class GraphAccessTokenProvider(IAuthorizationHeaderProvider headers, IOptions<GraphOptions> options) : IAccessTokenProvider
+/// <remarks>Identity.Web is resolved at the first token, so a missing AzureAd section fails a Graph call, not the host.</remarks>
+internal sealed class GraphAccessTokenProvider(IServiceProvider services, IOptions<GraphOptions> options) : IAccessTokenProvider
 {
     /// <summary>The named Identity.Web options (bound from <c>AzureAd</c>) used to acquire Graph tokens.</summary>
     public const string IdentityOptionsName = "NoticesGraph";
@@ -24,6 +26,7 @@ internal sealed class GraphAccessTokenProvider(IAuthorizationHeaderProvider head
             return string.Empty;
         }
 
+        var headers = services.GetRequiredService<IAuthorizationHeaderProvider>();
         var header = await headers.CreateAuthorizationHeaderForAppAsync(
             _options.AppScope,
             new AuthorizationHeaderProviderOptions { AcquireTokenOptions = new AcquireTokenOptions { AuthenticationOptionsName = IdentityOptionsName } },

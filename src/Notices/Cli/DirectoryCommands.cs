@@ -93,7 +93,7 @@ internal static class DirectoryCommands
             $"Directory sync ({outcome.Mode}): {outcome.UsersRead} user(s) read from Graph, {outcome.Skipped} without an employee id skipped."));
         if (outcome.Error is { } error)
         {
-            await stderr.WriteLineAsync($"error: {error}; nothing was applied.");
+            await stderr.WriteLineAsync($"error: {error.TrimEnd('.')}; nothing was applied.");
             return Failed;
         }
 

@@ -100,10 +100,11 @@ internal sealed partial class DirectorySync(
             var import = await importer.ApplyAsync(source, new ImportOptions(DryRun: false, DeactivateMissing: mode == "full"), problems, progress, cancellationToken);
             outcome = new DirectorySyncOutcome { Mode = mode, StartedAt = started, UsersRead = read, Skipped = source.Skipped, Import = import };
         }
-        catch (Exception e) when (e is ODataError or HttpRequestException or Microsoft.Identity.Client.MsalException or Microsoft.Identity.Web.MicrosoftIdentityWebChallengeUserException)
+        catch (Exception e) when (IsGraphFailure(e) || IsGraphFailure(e.GetBaseException()))
         {
-            LogReadFailed(logger, e.GetType().Name);
-            outcome = new DirectorySyncOutcome { Mode = mode, StartedAt = started, Error = Describe(e) };
+            var cause = IsGraphFailure(e) ? e : e.GetBaseException();
+            LogReadFailed(logger, cause.GetType().Name);
+            outcome = new DirectorySyncOutcome { Mode = mode, StartedAt = started, Error = Describe(cause) };
         }
 
         outcome = outcome with { FinishedAt = time.GetUtcNow() };
@@ -227,10 +228,16 @@ internal sealed partial class DirectorySync(
     private async Task<Dictionary<string, string>> LinksAsync(CancellationToken cancellationToken) =>
         (await db.GraphUsers.AsNoTracking().ToListAsync(cancellationToken)).ToDictionary(l => l.GraphId, l => l.EmployeeId, StringComparer.Ordinal);
 
+    /// <summary>Graph or its token could not be had: reported as the sync's result rather than thrown.</summary>
+    private static bool IsGraphFailure(Exception e) =>
+        e is ODataError or HttpRequestException or Microsoft.Identity.Client.MsalException or Microsoft.Identity.Web.MicrosoftIdentityWebChallengeUserException
+        || (e is InvalidOperationException or ArgumentException && e.Message.StartsWith("IDW", StringComparison.Ordinal));
+
     private static string Describe(Exception e) => e switch
     {
         ODataError o => string.Create(CultureInfo.InvariantCulture, $"Graph answered {o.ResponseStatusCode}: {o.Error?.Code ?? "error"} {o.Error?.Message}").TrimEnd(),
         HttpRequestException h => "Graph could not be reached: " + h.Message,
+        InvalidOperationException or ArgumentException => "Graph sign-in is not configured (" + e.Message.Split(". ")[0] + "); set the AzureAd section.",
         Microsoft.Identity.Client.MsalException m => $"No Graph token could be acquired ({m.ErrorCode}: {m.Message}); check the AzureAd section and the app's credentials.",
         _ => "No Graph token could be acquired (" + e.GetType().Name + "); check the AzureAd section and the app's credentials.",
     };

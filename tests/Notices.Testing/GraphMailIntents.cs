@@ -64,7 +64,7 @@ public sealed class FakeGraph : IDisposable
         }
     }
 
-    /// <summary>Why sendMail requests were refused by the fake's request validation (should stay empty).</summary>
+    /// <summary>Requests the fake refused: failed sendMail validation, or no such endpoint (should stay empty).</summary>
     public IReadOnlyList<string> Refusals
     {
         get
@@ -149,12 +149,12 @@ public sealed class FakeGraph : IDisposable
             return (request.Method, rest) switch
             {
                 ("POST", ["sendMail"]) => SendMail(mailbox, request),
-                ("GET", ["mailFolders", "inbox", "messages", "delta"]) => Delta(mailbox, query["$deltatoken"], query["$skiptoken"]),
+                ("GET", ["mailFolders", "inbox", "messages", "delta" or "delta()"]) => Delta(mailbox, query["$deltatoken"], query["$skiptoken"]),
                 ("GET", ["messages", var id, "$value"]) => Mime(mailbox, id),
-                ("POST", ["messages", var id, "move"]) => Move(mailbox, id, request.Body),
+                ("POST", ["messages", var id, "move"]) => Move(mailbox, id, BodyText(request)),
                 ("GET", ["mailFolders"]) => Folders(mailbox, query["$filter"]),
-                ("POST", ["mailFolders"]) => CreateFolder(mailbox, request.Body),
-                _ => Error(400, "BadRequest"),
+                ("POST", ["mailFolders"]) => CreateFolder(mailbox, BodyText(request)),
+                _ => Unrouted(request.Method + " " + string.Join('/', rest)),
             };
         }
     }
@@ -201,6 +201,20 @@ public sealed class FakeGraph : IDisposable
         return new ResponseMessage { StatusCode = 202 };
     }
 
+    // Graph reads property names case-insensitively (the SDK itself writes "DestinationId" for move).
+    private static string? Property(string? body, string name) =>
+        (JsonNode.Parse(body ?? "{}") as JsonObject)?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.GetValue<string>();
+
+    // WireMock parses JSON bodies into BodyAsJson and leaves Body empty: read the bytes.
+    private static string? BodyText(IRequestMessage request) =>
+        request.BodyAsBytes is { } bytes ? Encoding.UTF8.GetString(bytes) : request.Body;
+
+    private IResponseMessage Unrouted(string what)
+    {
+        _refusals.Add("no fake for " + what);
+        return Error(400, "BadRequest");
+    }
+
     private IResponseMessage Refuse(string why, string code)
     {
         _refusals.Add(why);
@@ -209,32 +223,23 @@ public sealed class FakeGraph : IDisposable
 
     private IResponseMessage Delta(string mailbox, string? deltaToken, string? skipToken)
     {
+        // Tokens are change sequence numbers: $deltatoken = changes already seen; $skiptoken = the last change on the previous page.
         var box = MailboxFor(mailbox);
-        int since, skip = 0;
-        if (skipToken is not null)
-        {
-            var parts = skipToken.Split('.');
-            since = int.Parse(parts[0], CultureInfo.InvariantCulture);
-            skip = int.Parse(parts[1], CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            since = deltaToken is null ? 0 : int.Parse(deltaToken, CultureInfo.InvariantCulture);
-        }
-
-        var changes = box.Messages.Where(m => m.Sequence > since).OrderBy(m => m.Sequence).ToList();
-        var page = changes.Skip(skip).Take(DeltaPageSize).Select(m => m.FolderId == "inbox"
+        var after = int.Parse(skipToken ?? deltaToken ?? "0", CultureInfo.InvariantCulture);
+        var changes = box.Messages.Where(m => m.Sequence > after).OrderBy(m => m.Sequence).ToList();
+        var page = changes.Take(DeltaPageSize).ToList();
+        var items = page.Select(m => m.FolderId == "inbox"
             ? new JsonObject { ["@odata.type"] = "#microsoft.graph.message", ["@odata.etag"] = "W/\"CQAAABYAAAA\"", ["id"] = m.Id }
             : new JsonObject { ["@odata.type"] = "#microsoft.graph.message", ["id"] = m.Id, ["@removed"] = new JsonObject { ["reason"] = "deleted" } });
         var root = $"{BaseUrl}/v1.0/users/{Uri.EscapeDataString(mailbox)}/mailFolders/inbox/messages/delta";
         var body = new JsonObject
         {
-            ["@odata.context"] = $"https://graph.microsoft.com/v1.0/$metadata#Collection(message)",
-            ["value"] = new JsonArray([.. page]),
+            ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#Collection(message)",
+            ["value"] = new JsonArray([.. items]),
         };
-        if (skip + DeltaPageSize < changes.Count)
+        if (changes.Count > page.Count)
         {
-            body["@odata.nextLink"] = $"{root}?$skiptoken={since}.{skip + DeltaPageSize}";
+            body["@odata.nextLink"] = $"{root}?$skiptoken={page[^1].Sequence}";
         }
         else
         {
@@ -247,16 +252,17 @@ public sealed class FakeGraph : IDisposable
     private IResponseMessage Mime(string mailbox, string id)
     {
         var message = MailboxFor(mailbox).Messages.FirstOrDefault(m => m.Id == id);
-        return message is null ? Error(404, "ErrorItemNotFound") : new ResponseMessage { StatusCode = 200, BodyData = Bytes(message.Mime, "text/plain") };
+        return message is null ? Error(404, "ErrorItemNotFound") : Bytes(200, message.Mime, "text/plain");
     }
 
     private IResponseMessage Move(string mailbox, string id, string? body)
     {
         var box = MailboxFor(mailbox);
         var message = box.Messages.FirstOrDefault(m => m.Id == id);
-        var destination = JsonNode.Parse(body ?? "{}")?["destinationId"]?.GetValue<string>();
+        var destination = Property(body, "destinationId");
         if (message is null || destination is null || !box.Folders.ContainsValue(destination))
         {
+            _refusals.Add($"move of {id} ({(message is null ? "unknown" : "known")}) to '{destination}' from body '{body}'; folders: {string.Join(", ", box.Folders)}");
             return Error(404, "ErrorItemNotFound");
         }
 
@@ -277,7 +283,7 @@ public sealed class FakeGraph : IDisposable
     private IResponseMessage CreateFolder(string mailbox, string? body)
     {
         var box = MailboxFor(mailbox);
-        var name = JsonNode.Parse(body ?? "{}")?["displayName"]?.GetValue<string>();
+        var name = Property(body, "displayName");
         if (string.IsNullOrEmpty(name))
         {
             return Error(400, "ErrorInvalidRequest");
@@ -296,13 +302,13 @@ public sealed class FakeGraph : IDisposable
     private static ResponseMessage Error(int status, string code) =>
         Json(status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = code } });
 
-    private static ResponseMessage Json(int status, JsonNode body) =>
-        new() { StatusCode = status, BodyData = Bytes(Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json") };
+    private static ResponseMessage Json(int status, JsonNode body) => Bytes(status, Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json");
 
-    private static BodyData Bytes(byte[] bytes, string contentType)
+    private static ResponseMessage Bytes(int status, byte[] bytes, string contentType)
     {
-        _ = contentType;
-        return new BodyData { BodyAsBytes = bytes, DetectedBodyType = BodyType.Bytes };
+        var response = new ResponseMessage { StatusCode = status, BodyData = new BodyData { BodyAsBytes = bytes, DetectedBodyType = BodyType.Bytes } };
+        response.AddHeader("Content-Type", contentType);
+        return response;
     }
 
     private sealed class Mailbox

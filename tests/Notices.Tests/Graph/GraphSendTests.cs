@@ -99,6 +99,17 @@ public sealed class GraphSendTests
     }
 
     [Fact]
+    public void Retry_After_is_read_as_seconds_or_as_an_HTTP_date()
+    {
+        var now = new DateTimeOffset(2026, 11, 27, 21, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), Notices.Mail.Graph.GraphMailTransport.RetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(30)), now));
+        Assert.Equal(TimeSpan.FromMinutes(2), Notices.Mail.Graph.GraphMailTransport.RetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddMinutes(2)), now));
+        Assert.Null(Notices.Mail.Graph.GraphMailTransport.RetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddMinutes(-2)), now));
+        Assert.Null(Notices.Mail.Graph.GraphMailTransport.RetryAfter(null, now));
+    }
+
+    [Fact]
     public async Task A_connection_dropped_after_the_request_was_sent_is_unknown_not_sent()
     {
         await using var dropping = new DroppingHttpServer();

@@ -28,7 +28,7 @@ namespace Notices.Testing;
 /// <c>@odata.deltaLink</c>; moved messages as <c>@removed</c>), <c>/messages/{id}/$value</c>, mail folders and
 /// <c>move</c>. Scripted failures (429 Retry-After, 4xx/5xx, a dropped connection) answer the next sendMail calls.
 /// </summary>
-public sealed class FakeGraph : IDisposable
+public sealed class FakeGraphMail : IDisposable
 {
     private readonly WireMockServer _server;
     private readonly object _lock = new();
@@ -38,7 +38,7 @@ public sealed class FakeGraph : IDisposable
     private readonly List<string> _refusals = [];
     private int _sequence;
 
-    private FakeGraph(WireMockServer server)
+    private FakeGraphMail(WireMockServer server)
     {
         _server = server;
         _server.Given(MockRequest.Create().UsingAnyMethod()).RespondWith(Response.Create().WithCallback(Handle));
@@ -50,7 +50,7 @@ public sealed class FakeGraph : IDisposable
     /// <summary>Messages per delta page (Graph's default is larger; small pages exercise <c>@odata.nextLink</c>).</summary>
     public int DeltaPageSize { get; set; } = 2;
 
-    public static FakeGraph Start() => new(WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] }));
+    public static FakeGraphMail Start() => new(WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] }));
 
     /// <summary>Messages Graph accepted (202), in order, with the mailbox that sent them.</summary>
     public IReadOnlyList<AcceptedMail> Accepted
@@ -335,7 +335,7 @@ public sealed class FakeGraph : IDisposable
 /// <param name="Mime">Its bytes, decoded from base64.</param>
 public sealed record AcceptedMail(string Mailbox, MimeMessage Message, byte[] Mime);
 
-/// <summary>Graph clients pointed at a <see cref="FakeGraph"/>, without authentication (E1's factory does client credentials).</summary>
+/// <summary>Graph clients pointed at a <see cref="FakeGraphMail"/>, without authentication (E1's factory does client credentials).</summary>
 public sealed class FakeGraphClientFactory(string baseUrl) : IGraphClientFactory
 {
     private readonly HttpClient _http = new();
@@ -346,7 +346,7 @@ public sealed class FakeGraphClientFactory(string baseUrl) : IGraphClientFactory
 public static class GraphMailIntents
 {
     /// <summary>Points the app's Graph clients at <paramref name="graph"/>.</summary>
-    public static void UseFakeGraph(this IServiceCollection services, FakeGraph graph) => services.UseFakeGraph(graph.BaseUrl);
+    public static void UseFakeGraph(this IServiceCollection services, FakeGraphMail graph) => services.UseFakeGraph(graph.BaseUrl);
 
     /// <summary>Points the app's Graph clients at a loopback server (<c>http://127.0.0.1:port</c>, without /v1.0).</summary>
     public static void UseFakeGraph(this IServiceCollection services, string baseUrl)

@@ -17,7 +17,7 @@ public sealed class GraphInboundTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Replies_arrive_byte_for_byte_with_their_headers_and_are_moved_once_processed(DatabaseProvider provider)
     {
-        using var graph = FakeGraph.Start();
+        using var graph = FakeGraphMail.Start();
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var app = InboundApp(database, graph);
         var replies = new[]
@@ -52,7 +52,7 @@ public sealed class GraphInboundTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Each_message_is_read_once_across_restarts(DatabaseProvider provider)
     {
-        using var graph = FakeGraph.Start();
+        using var graph = FakeGraphMail.Start();
         await using var database = await TestDatabase.CreateAsync(provider);
         graph.Deliver(Approvals, GraphMailIntents.Reply("pat.lee@agency.example", "a-1@agency.example", "APPROVE"));
         graph.Deliver(Approvals, GraphMailIntents.Reply("sam.roe@agency.example", "a-2@agency.example", "APPROVE"));
@@ -78,7 +78,7 @@ public sealed class GraphInboundTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task While_one_instance_reads_the_mailbox_another_reads_nothing(DatabaseProvider provider)
     {
-        using var graph = FakeGraph.Start();
+        using var graph = FakeGraphMail.Start();
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var leader = InboundApp(database, graph);
         await using var other = InboundApp(database, graph);
@@ -105,7 +105,7 @@ public sealed class GraphInboundTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Oversized_or_malformed_messages_are_set_aside_and_logged_and_the_next_one_is_read(DatabaseProvider provider)
     {
-        using var graph = FakeGraph.Start();
+        using var graph = FakeGraphMail.Start();
         await using var database = await TestDatabase.CreateAsync(provider);
         var logs = new List<string>();
         await using var app = InboundApp(database, graph, logs, maxMessageBytes: 4096);
@@ -138,7 +138,7 @@ public sealed class GraphInboundTests
         Assert.Contains("Notices:Mail:Inbound:Graph:Mailbox is required", exception.ToString(), StringComparison.Ordinal);
     }
 
-    private static NoticesAppFactory InboundApp(TestDatabase database, FakeGraph graph, List<string>? logs = null, int? maxMessageBytes = null)
+    private static NoticesAppFactory InboundApp(TestDatabase database, FakeGraphMail graph, List<string>? logs = null, int? maxMessageBytes = null)
     {
         var settings = GraphMailIntents.GraphInboundSettings(Approvals);
         if (maxMessageBytes is { } max)

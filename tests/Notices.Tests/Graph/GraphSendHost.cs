@@ -14,13 +14,13 @@ namespace Notices.Tests.Graph;
 
 /// <summary>
 /// The mail module alone, registered as the service registers it (AddMail) with <c>Notices:Mail:Transport = Graph</c>,
-/// its Graph clients pointed at a <see cref="FakeGraph"/> and its clock a <see cref="FakeTimeProvider"/>.
+/// its Graph clients pointed at a <see cref="FakeGraphMail"/> and its clock a <see cref="FakeTimeProvider"/>.
 /// </summary>
 internal sealed class GraphSendHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GraphSendHost(WebApplication app, FakeGraph graph, FakeTimeProvider time, List<string> logs)
+    private GraphSendHost(WebApplication app, FakeGraphMail graph, FakeTimeProvider time, List<string> logs)
     {
         _app = app;
         Graph = graph;
@@ -28,7 +28,7 @@ internal sealed class GraphSendHost : IAsyncDisposable
         Logs = logs;
     }
 
-    public FakeGraph Graph { get; }
+    public FakeGraphMail Graph { get; }
 
     public FakeTimeProvider Time { get; }
 
@@ -38,7 +38,7 @@ internal sealed class GraphSendHost : IAsyncDisposable
 
     public static GraphSendHost Create(string[] mailboxes, int perMinute = 30, int perDay = 10_000, string? graphUrl = null)
     {
-        var graph = FakeGraph.Start();
+        var graph = FakeGraphMail.Start();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 21, 0, 0, TimeSpan.Zero));
         var logs = new List<string>();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "notices-tests", Guid.NewGuid().ToString("N"));

@@ -22,6 +22,9 @@ public static class NoticesPolicies
     /// <summary>Directory, settings and audit.</summary>
     public const string Admin = "Admin";
 
+    /// <summary>Reads notices, their audience and their delivery: authors and releasers (a releaser must find what to release).</summary>
+    public const string NoticeReader = "NoticeReader";
+
     /// <summary>Browses the staff directory: admins and authors.</summary>
     public const string DirectoryReader = "DirectoryReader";
 

@@ -83,6 +83,7 @@ internal static partial class SignInModule
             .AddPolicy(NoticesPolicies.Author, p => p.RequireRole(NoticesRoles.Author))
             .AddPolicy(NoticesPolicies.Releaser, p => p.RequireRole(NoticesRoles.Releaser))
             .AddPolicy(NoticesPolicies.Admin, p => p.RequireRole(NoticesRoles.Admin))
+            .AddPolicy(NoticesPolicies.NoticeReader, p => p.RequireRole(NoticesRoles.Author, NoticesRoles.Releaser))
             .AddPolicy(NoticesPolicies.DirectoryReader, p => p.RequireRole(NoticesRoles.Admin, NoticesRoles.Author))
             .AddPolicy(NoticesPolicies.Employee, p => p.RequireAuthenticatedUser().RequireClaim(NoticesClaimTypes.EmployeeId))
             .AddPolicy(NoticesPolicies.Supervisor, p => p.RequireAuthenticatedUser()

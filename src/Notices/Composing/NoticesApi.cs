@@ -21,8 +21,8 @@ internal static class NoticesApi
         var authors = notices.MapGroup("").RequireAuthorization(NoticesPolicies.Author);
         authors.MapPost("", CreateAsync).WithName("CreateNotice");
         authors.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateNotice");
-        authors.MapGet("/{id:guid}", GetAsync).WithName("GetNotice");
-        authors.MapGet("", ListAsync).WithName("ListNotices");
+        notices.MapGet("/{id:guid}", GetAsync).WithName("GetNotice").RequireAuthorization(NoticesPolicies.NoticeReader);
+        notices.MapGet("", ListAsync).WithName("ListNotices").RequireAuthorization(NoticesPolicies.NoticeReader);
         authors.MapPost("/{id:guid}/submit", SubmitAsync).WithName("SubmitNotice");
         authors.MapPost("/{id:guid}/amend", AmendAsync).WithName("AmendNotice");
         notices.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseNotice").RequireAuthorization(NoticesPolicies.Releaser);

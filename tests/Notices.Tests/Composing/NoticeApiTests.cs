@@ -223,5 +223,15 @@ public sealed class NoticeApiTests
         using var release = await author.TryReleaseAsync(id);
         Assert.Equal(HttpStatusCode.Forbidden, release.StatusCode);
         Assert.Equal("submitted", (await author.GetNoticeAsync(id)).NoticeState());
+
+        // A releaser reads notices (to find what to release) but cannot submit or edit them.
+        Assert.Equal("submitted", (await releaserOnly.GetNoticeAsync(id)).NoticeState());
+        using var list = await releaserOnly.GetAsync("/api/notices");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using var submit = await releaserOnly.PostAsync($"/api/notices/{id}/submit", null);
+        Assert.Equal(HttpStatusCode.Forbidden, submit.StatusCode);
+        using var employee = app.CreateClient().As("eve");
+        using var denied = await employee.GetAsync($"/api/notices/{id}");
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
     }
 }

@@ -9,6 +9,7 @@ internal sealed class DeliveryMetrics
     private readonly Counter<long> _messages;
     private readonly Counter<long> _reclaims;
     private long _queueDepth;
+    private long _handled;
 
     public DeliveryMetrics(IMeterFactory meters)
     {
@@ -18,7 +19,14 @@ internal sealed class DeliveryMetrics
         meter.CreateObservableGauge("notices.delivery.queue.depth", () => Volatile.Read(ref _queueDepth), "{row}", "Rows still to send: queued, sending or deferred.");
     }
 
-    public void Message(string outcome) => _messages.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    /// <summary>Rows this instance handed over or settled (any outcome), e.g. to see that two instances shared a send.</summary>
+    public long Handled => Interlocked.Read(ref _handled);
+
+    public void Message(string outcome)
+    {
+        Interlocked.Increment(ref _handled);
+        _messages.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    }
 
     public void Reclaimed(int rows, bool inFlight) => _reclaims.Add(rows, new KeyValuePair<string, object?>("in_flight", inFlight));
 

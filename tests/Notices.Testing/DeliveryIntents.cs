@@ -127,15 +127,17 @@ public static partial class DeliveryIntents
         return new DeliveryCounts(counts.Values.Sum(), Of(OutboxState.Queued), Of(OutboxState.Sending), Of(OutboxState.Sent), Of(OutboxState.Deferred), Of(OutboxState.Failed), Of(OutboxState.Unknown), Of(OutboxState.Cancelled));
     }
 
-    /// <summary>Polls the outbox until nothing is left to send (or <paramref name="until"/> holds), failing after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Polls the outbox until nothing is left to send and the notice has left "released" (the worker that settles
+    /// the last row marks it sent), or until <paramref name="until"/> holds; fails after <paramref name="timeout"/>.
+    /// </summary>
     public static async Task<DeliveryCounts> WaitForDeliveryAsync(this NoticesAppFactory app, Guid noticeId, TimeSpan timeout, Func<DeliveryCounts, bool>? until = null)
     {
-        until ??= counts => counts.Settled;
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var counts = await app.DeliveryCountsAsync(noticeId);
-            if (until(counts))
+            if (until is null ? counts.Settled && await app.NoticeStateAsync(noticeId) != "released" : until(counts))
             {
                 return counts;
             }

@@ -43,13 +43,36 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var until = now + lease;
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        var connection = db.Database.GetDbConnection();
+        var connection = await OpenAsync(cancellationToken);
         var rows = _postgres
             ? await ClaimPostgresAsync(connection, owner, count, now, until, cancellationToken)
             : await ClaimSqliteAsync(connection, owner, count, now, until, cancellationToken);
         rows.Sort((a, b) => a.Id.CompareTo(b.Id));
         return rows;
+    }
+
+    private bool _opened;
+
+    /// <summary>Opens the worker's connection once and keeps it for the worker's life (EF leaves an opened connection open).</summary>
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (!_opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            if (!_postgres)
+            {
+                // WAL with synchronous=NORMAL survives a process crash (kill -9); only a power loss may drop the last
+                // outcomes, and those rows are then sent again with the same Message-ID. FULL would sync every outcome.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            _opened = true;
+        }
+
+        return connection;
     }
 
     private const string DueRowsPostgres = """

@@ -148,11 +148,6 @@ internal sealed partial class DeliveryWorker(
 
                 using (message)
                 {
-                    if (_throttled)
-                    {
-                        await limiter.AcquireAsync(1, stopping);
-                    }
-
                     if (!await ledger.StartHandoverAsync(row.Id, owner, stopping))
                     {
                         // Paused or cancelled since the claim (or the lease was lost): leave the notice's other rows too.
@@ -160,9 +155,18 @@ internal sealed partial class DeliveryWorker(
                         continue;
                     }
 
+                    // Connect (or recycle) before taking a grant, so the grant is spent at once: the relay then sees
+                    // the limiter's pace, not our connection set-up or our database's.
+                    var notReady = await session.ReadyAsync(stopping);
+                    if (_throttled && notReady is null)
+                    {
+                        // Stopping while held gives the row back (and clears its handover mark) in the finally below.
+                        await limiter.AcquireAsync(1, stopping);
+                    }
+
                     // From here the message is in hand: finish it and record it even when asked to stop.
                     pending.Remove(row.Id);
-                    var result = await session.SendAsync(message, CancellationToken.None);
+                    var result = notReady ?? await session.SendAsync(message, CancellationToken.None);
                     var outcome = Classify(row, result);
                     await ledger.RecordAsync(row.Id, owner, outcome, CancellationToken.None);
                     metrics.Message(outcome.State.ToString().ToLowerInvariant());

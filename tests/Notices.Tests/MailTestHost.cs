@@ -60,6 +60,7 @@ internal sealed class MailTestHost : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(all);
         builder.Services.AddSingleton(new DataPaths(dataDirectory));
+        builder.Services.AddDataProtection(); // AddMail registers NoticeLinks, which protects link keys.
         if (logs is not null)
         {
             builder.Logging.ClearProviders();

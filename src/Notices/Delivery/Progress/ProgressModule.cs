@@ -1,3 +1,6 @@
+using Notices.Delivery.NoticeEmail;
+using Notices.Delivery.Outbox;
+
 namespace Notices.Delivery.Progress;
 
 /// <summary>The DeliveryProgress feature: the notice email and delivery progress: API, page, CLI (helper B2).</summary>
@@ -5,6 +8,7 @@ internal static class ProgressModule
 {
     public static WebApplicationBuilder AddDeliveryProgress(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<INoticeEmailFactory, NoticeEmailFactory>();
         return builder;
     }
 

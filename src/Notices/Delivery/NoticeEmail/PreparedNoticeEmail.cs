@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Net;
+using MimeKit;
+using MimeKit.Text;
+using Notices.Delivery.Outbox;
+using Notices.Mail;
+
+namespace Notices.Delivery.NoticeEmail;
+
+/// <summary>A notice rendered once; <see cref="Build"/> is thread-safe (nothing here changes after construction).</summary>
+internal sealed class PreparedNoticeEmail(
+    string subject,
+    MailboxAddress from,
+    MailboxAddress replyTo,
+    HashSet<string> neededSeries,
+    Template general,
+    Template seriesNeeded,
+    TimeProvider time) : IPreparedNoticeEmail
+{
+    private static readonly SearchValues<char> HtmlSpecial = SearchValues.Create("&<>\"'");
+    private static readonly SearchValues<char> MessageIdForbidden = SearchValues.Create(" \t<>\"()[]\\,;:");
+
+    public string Subject => subject;
+
+    /// <exception cref="InvalidMailHeaderException">The recipient's address or the Message-ID is malformed.</exception>
+    public MimeMessage Build(NoticeEmailRecipient recipient, Uri signupLink, string messageId)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        ArgumentNullException.ThrowIfNull(signupLink);
+        ArgumentNullException.ThrowIfNull(messageId);
+
+        if (!MailAddresses.TryParseMailbox(recipient.Email, out var to))
+        {
+            throw new InvalidMailHeaderException(nameof(NoticeEmailRecipient.Email), "The recipient is not a valid email address.");
+        }
+
+        if (!IsValidMessageId(messageId))
+        {
+            throw new InvalidMailHeaderException("MessageId", "A Message-ID is 'local@domain' without angle brackets or spaces.");
+        }
+
+        var name = SingleLine(recipient.DisplayName);
+        to.Name = name.Length == 0 ? null : name;
+        var link = signupLink.AbsoluteUri;
+        var template = neededSeries.Count > 0 && neededSeries.Contains(recipient.JobSeries) ? seriesNeeded : general;
+
+        var message = new MimeMessage();
+        // Address objects raise change events into the list that holds them: never share one between messages.
+        message.From.Add(new MailboxAddress(from.Name, from.Address));
+        message.To.Add(to);
+        message.ReplyTo.Add(new MailboxAddress(replyTo.Name, replyTo.Address));
+        message.Subject = subject;
+        message.Date = time.GetUtcNow();
+        message.MessageId = messageId;
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Headers.Add("X-Auto-Response-Suppress", "OOF, AutoReply");
+        message.Body = new MultipartAlternative
+        {
+            Part(TextFormat.Plain, template.Text.Fill(name, link)),
+            Part(TextFormat.Html, template.Html.Fill(HtmlEncode(name), HtmlEncode(link))),
+        };
+        return message;
+    }
+
+    private static TextPart Part(TextFormat format, byte[] utf8)
+    {
+        var part = new TextPart(format) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        part.ContentType.Charset = "utf-8";
+        part.Content = new MimeContent(new MemoryStream(utf8, writable: false));
+        return part;
+    }
+
+    private static string HtmlEncode(string value) =>
+        value.AsSpan().IndexOfAny(HtmlSpecial) < 0 && !value.Any(c => c > '\u007e') ? value : WebUtility.HtmlEncode(value);
+
+    /// <summary>Directory names are data, not layout: control characters (line breaks included) become spaces.</summary>
+    private static string SingleLine(string value)
+    {
+        var trimmed = value.Trim();
+        return trimmed.Any(char.IsControl) ? string.Create(trimmed.Length, trimmed, (span, s) =>
+        {
+            for (var i = 0; i < s.Length; i++)
+            {
+                span[i] = char.IsControl(s[i]) ? ' ' : s[i];
+            }
+        }) : trimmed;
+    }
+
+    private static bool IsValidMessageId(string id)
+    {
+        var at = id.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at < id.Length - 1 && id.Length <= 250 && id.IndexOf('@', at + 1) < 0
+            && id.AsSpan().IndexOfAny(MessageIdForbidden) < 0 && !id.Any(c => c <= ' ' || c >= 127);
+    }
+}

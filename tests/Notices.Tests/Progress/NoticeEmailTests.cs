@@ -1,0 +1,222 @@
+using System.Text;
+using MimeKit;
+using Notices.Composing;
+using Notices.Delivery.NoticeEmail;
+using Notices.Delivery.Outbox;
+using Notices.Mail;
+
+namespace Notices.Tests.Progress;
+
+public sealed class NoticeEmailTests
+{
+    private const string MessageId = "0193aa55b7c04e1f9f0e5c1d2a3b4c5d@agency.example";
+    private static readonly Uri Link = new("https://notices.agency.example/s/AbC-dEf_0123456789abcdefghijklmnopqrstuvwxyzABCDE");
+    private static readonly NoticeEmailRecipient Jo = new("E1001", "Jo Doe", "jo.doe@agency.example", "0930");
+
+    internal static Notice SampleNotice(string body = "We need **volunteers** for a detail.\n\nSee [the FAQ](https://intranet.agency.example/faq).") => new()
+    {
+        Id = Guid.Parse("6c1e3f5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b"),
+        Title = "Volunteers needed: 60-day details",
+        Summary = "Help process cases on the southern border for 60 days.",
+        BodyMarkdown = body,
+        SenderName = "Office of the Director",
+        ReplyTo = "director@agency.example",
+        Opportunity = new Opportunity
+        {
+            LengthDays = 60,
+            StartDate = new DateOnly(2027, 3, 10),
+            MayBeExtended = true,
+            Locations = [new DutyLocation("Houston", "TX", 20), new DutyLocation("El Paso", "TX")],
+            Duties = ["Detainee processing", "Case management"],
+            ParticularlyNeededSeries = ["1801", "0930"],
+        },
+        ResponseDeadline = new DateTimeOffset(2027, 2, 20, 23, 59, 0, TimeSpan.Zero),
+    };
+
+    [Fact]
+    public async Task Notice_email_has_both_parts_with_the_personal_link_once_in_each()
+    {
+        await using var host = MailTestHost.Create();
+        var prepared = await Factory(host).PrepareAsync(SampleNotice());
+
+        using var message = prepared.Build(Jo, Link, MessageId);
+
+        Assert.Equal("Volunteers needed: 60-day details", message.Subject);
+        Assert.IsType<MultipartAlternative>(message.Body);
+        var html = message.HtmlBody ?? "";
+        var text = message.TextBody ?? "";
+        Assert.Equal(1, Count(html, Link.AbsoluteUri));
+        Assert.Equal(1, Count(text, Link.AbsoluteUri));
+        Assert.Contains($"Respond to this notice ({Link.AbsoluteUri})", text, StringComparison.Ordinal);
+        Assert.Contains("Hello Jo Doe,", text, StringComparison.Ordinal);
+        Assert.Contains("Hello Jo Doe,", html, StringComparison.Ordinal);
+        // Every link in the HTML part is ours, the author's, or the recipient's personal one.
+        Assert.All(Testing.MailIntents.Links(html), l => Assert.True(
+            l == Link.AbsoluteUri || l.StartsWith("https://notices.agency.example/", StringComparison.Ordinal)
+            || l.StartsWith("https://intranet.agency.example/", StringComparison.Ordinal), l));
+    }
+
+    [Fact]
+    public async Task Notice_email_states_the_opportunity_the_deadline_in_utc_and_the_approval_standard()
+    {
+        await using var host = MailTestHost.Create();
+        var prepared = await Factory(host).PrepareAsync(SampleNotice());
+
+        using var message = prepared.Build(Jo, Link, MessageId);
+        var text = message.TextBody;
+
+        Assert.Contains("volunteers", text, StringComparison.Ordinal);
+        Assert.Contains("the FAQ (https://intranet.agency.example/faq)", text, StringComparison.Ordinal);
+        Assert.Contains("Length: 60 days, may be extended", text, StringComparison.Ordinal);
+        Assert.Contains("Starts: Wednesday 10 March 2027", text, StringComparison.Ordinal);
+        Assert.Contains("Respond by: Saturday 20 February 2027, 23:59 UTC", text, StringComparison.Ordinal);
+        Assert.Contains("- Houston, TX: 20 openings", text, StringComparison.Ordinal);
+        Assert.Contains("- El Paso, TX\n", text, StringComparison.Ordinal);
+        Assert.Contains("- Detainee processing", text, StringComparison.Ordinal);
+        Assert.Contains("Particularly needed: job series 1801 and 0930.", text, StringComparison.Ordinal);
+        Assert.Contains("Supervisor approval: Required", text, StringComparison.Ordinal);
+        Assert.Contains(ApprovalSettings.DefaultStandard, text, StringComparison.Ordinal);
+        Assert.Contains("personal link", text, StringComparison.Ordinal);
+        // The summary is the inbox preview line (hidden in the HTML), not repeated in the text.
+        Assert.Contains(SampleNotice().Summary, message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Recipients_of_a_particularly_needed_series_are_told_so_and_others_are_not()
+    {
+        await using var host = MailTestHost.Create();
+        var prepared = await Factory(host).PrepareAsync(SampleNotice());
+
+        using var needed = prepared.Build(Jo, Link, MessageId);
+        using var other = prepared.Build(Jo with { JobSeries = "0343" }, Link, MessageId);
+
+        Assert.Contains("Your job series is particularly needed.", needed.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Your job series is particularly needed.", needed.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Your job series is particularly needed.", other.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Particularly needed: job series 1801 and 0930.", other.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notice_email_headers_are_from_our_address_with_the_senders_name_and_suppress_auto_replies()
+    {
+        await using var host = MailTestHost.Create();
+        var prepared = await Factory(host).PrepareAsync(SampleNotice());
+
+        using var message = prepared.Build(Jo, Link, MessageId);
+
+        var from = Assert.Single(message.From.Mailboxes);
+        Assert.Equal("Office of the Director", from.Name);
+        Assert.Equal("notices@agency.example", from.Address);
+        Assert.Equal("director@agency.example", Assert.Single(message.ReplyTo.Mailboxes).Address);
+        var to = Assert.Single(message.To.Mailboxes);
+        Assert.Equal(("Jo Doe", "jo.doe@agency.example"), (to.Name, to.Address));
+        Assert.Equal(MessageId, message.MessageId);
+        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
+    }
+
+    [Fact]
+    public async Task Recipient_name_is_html_encoded_and_cannot_break_the_headers()
+    {
+        await using var host = MailTestHost.Create();
+        var prepared = await Factory(host).PrepareAsync(SampleNotice());
+
+        using var message = prepared.Build(Jo with { DisplayName = "<b>Jo</b> & \"O'Brien\"\r\nBcc: all@agency.example" }, Link, MessageId);
+
+        Assert.Contains("Hello &lt;b&gt;Jo&lt;/b&gt; &amp; &quot;O&#39;Brien&quot;  Bcc: all@agency.example,", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>Jo", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Hello <b>Jo</b> & \"O'Brien\"  Bcc: all@agency.example,", message.TextBody, StringComparison.Ordinal);
+        var raw = Raw(message);
+        Assert.DoesNotContain("\nBcc:", raw, StringComparison.Ordinal);
+        Assert.Empty(message.Bcc);
+    }
+
+    [Fact]
+    public async Task Script_event_handlers_javascript_links_and_remote_images_in_the_body_never_reach_the_email()
+    {
+        await using var host = MailTestHost.Create();
+        var body = "Hello <script>alert('x')</script><a href=\"javascript:alert(1)\" onclick=\"evil()\">click</a> " +
+            "<img src=\"https://tracker.example/pixel.gif\"> <svg onload=\"evil()\"><circle/></svg> [x](javascript:alert(2))";
+        var prepared = await Factory(host).PrepareAsync(SampleNotice(body));
+
+        using var message = prepared.Build(Jo, Link, MessageId);
+
+        foreach (var part in new[] { message.HtmlBody, message.TextBody })
+        {
+            Assert.DoesNotContain("<script", part, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("javascript:", part, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("onclick", part, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("onload", part, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("<img", part, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("tracker.example", part, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("alert(", part, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("src=", message.HtmlBody, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("Title", "Volunteers needed\r\nBcc: everyone@agency.example")]
+    [InlineData("Title", "Volunteers needed\n")]
+    [InlineData("SenderName", "Office\r\nBcc: everyone@agency.example")]
+    [InlineData("ReplyTo", "director@agency.example\r\nBcc: everyone@agency.example")]
+    public async Task A_line_break_in_a_header_field_of_the_notice_is_refused(string field, string value)
+    {
+        await using var host = MailTestHost.Create();
+        var notice = SampleNotice();
+        switch (field)
+        {
+            case "Title": notice.Title = value; break;
+            case "SenderName": notice.SenderName = value; break;
+            default: notice.ReplyTo = value; break;
+        }
+
+        var exception = await Assert.ThrowsAsync<InvalidMailHeaderException>(async () => await Factory(host).PrepareAsync(notice));
+
+        Assert.Equal(field, exception.ParamName);
+    }
+
+    [Fact]
+    public async Task Many_threads_share_one_prepared_email_and_each_message_carries_its_own_recipient()
+    {
+        await using var host = MailTestHost.Create();
+        var prepared = await Factory(host).PrepareAsync(SampleNotice());
+
+        var built = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(() =>
+        {
+            var link = new Uri($"https://notices.agency.example/s/token{i:D5}");
+            using var message = prepared.Build(new NoticeEmailRecipient($"E{i}", $"Person {i:D5}", $"p{i}@agency.example", "0930"), link, $"m{i}@agency.example");
+            return (i, html: message.HtmlBody ?? "", text: message.TextBody ?? "", id: message.MessageId);
+        })));
+
+        Assert.All(built, b =>
+        {
+            Assert.Equal($"m{b.i}@agency.example", b.id);
+            Assert.Contains($"Hello Person {b.i:D5},", b.text, StringComparison.Ordinal);
+            Assert.Contains($"/s/token{b.i:D5}\"", b.html, StringComparison.Ordinal);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(b.text, "/s/token"));
+        });
+    }
+
+    [Fact]
+    public async Task A_malformed_message_id_or_recipient_address_is_refused()
+    {
+        await using var host = MailTestHost.Create();
+        var prepared = await Factory(host).PrepareAsync(SampleNotice());
+
+        Assert.Equal("MessageId", Assert.Throws<InvalidMailHeaderException>(() => prepared.Build(Jo, Link, "<x@y>")).ParamName);
+        Assert.Equal("Email", Assert.Throws<InvalidMailHeaderException>(() => prepared.Build(Jo with { Email = "a@b.example\r\nBcc: c@d.example" }, Link, MessageId)).ParamName);
+    }
+
+    internal static INoticeEmailFactory Factory(MailTestHost host) =>
+        new NoticeEmailFactory(host.Renderer, host.Messages, host.Links, TimeProvider.System);
+
+    private static int Count(string haystack, string needle) =>
+        System.Text.RegularExpressions.Regex.Matches(haystack, System.Text.RegularExpressions.Regex.Escape(needle)).Count;
+
+    private static string Raw(MimeMessage message)
+    {
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

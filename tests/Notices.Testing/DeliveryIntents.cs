@@ -2,13 +2,11 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MimeKit;
 using Notices.Composing;
 using Notices.Data;
 using Notices.Delivery.Outbox;
 using Notices.Mail;
-using Notices.Mail.Rendering;
 
 namespace Notices.Testing;
 
@@ -40,16 +38,6 @@ public static partial class DeliveryIntents
     public static string RecipientEmail(int i) => $"e{i:D6}@agency.example";
 
     public static string RecipientId(int i) => $"E{i:D6}";
-
-    /// <summary>
-    /// Until the real notice email lands, a minimal <see cref="INoticeEmailFactory"/> on <see cref="MailMessageFactory"/>:
-    /// subject = title, the personal link in both parts, our Message-ID, Auto-Submitted. Pass to configureServices.
-    /// </summary>
-    public static void UseMinimalNoticeEmail(IServiceCollection services)
-    {
-        services.RemoveAll<INoticeEmailFactory>();
-        services.AddSingleton<INoticeEmailFactory, MinimalNoticeEmailFactory>();
-    }
 
     /// <summary>
     /// A released notice with <paramref name="recipients"/> outbox rows written straight to the database (the
@@ -186,21 +174,4 @@ public static partial class DeliveryIntents
 
     [GeneratedRegex(@"https://notices\.agency\.example/s/[A-Za-z0-9_\-]+", RegexOptions.CultureInvariant)]
     private static partial Regex SignupLink();
-
-    private sealed class MinimalNoticeEmailFactory(MailMessageFactory messages) : INoticeEmailFactory
-    {
-        public ValueTask<IPreparedNoticeEmail> PrepareAsync(Notice notice, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult<IPreparedNoticeEmail>(new Prepared(messages, notice.Title, notice.SenderName, notice.ReplyTo));
-
-        private sealed class Prepared(MailMessageFactory messages, string title, string senderName, string replyTo) : IPreparedNoticeEmail
-        {
-            public MimeMessage Build(NoticeEmailRecipient recipient, Uri signupLink, string messageId) =>
-                messages.Create(
-                    new MailAddressing { To = recipient.Email, FromName = senderName, ReplyTo = replyTo, MessageId = messageId, AutoSubmitted = true },
-                    new RenderedEmail(
-                        title,
-                        $"<p>Dear {System.Net.WebUtility.HtmlEncode(recipient.DisplayName)},</p><p><a href=\"{signupLink.AbsoluteUri}\">Sign up</a></p>",
-                        $"Dear {recipient.DisplayName},\n\nSign up: {signupLink.AbsoluteUri}\n"));
-        }
-    }
 }

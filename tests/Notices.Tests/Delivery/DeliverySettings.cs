@@ -20,10 +20,6 @@ internal static class DeliverySettings
         return settings;
     }
 
-    /// <summary>The test sign-in scheme and, until the real notice email lands, the minimal one.</summary>
-    public static void Services(IServiceCollection services)
-    {
-        TestAuthentication.Use(services);
-        DeliveryIntents.UseMinimalNoticeEmail(services);
-    }
+    /// <summary>The test sign-in scheme (X-Test-User / X-Test-Roles headers).</summary>
+    public static void Services(IServiceCollection services) => TestAuthentication.Use(services);
 }

@@ -10,7 +10,7 @@ namespace Notices.Tests.Delivery;
 /// <summary>The global limiter and several instances, checked against what the relay received.</summary>
 public sealed class DeliveryLimitTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
     [Fact]
     public async Task Four_workers_never_exceed_the_configured_rate_in_any_sliding_window()
@@ -55,7 +55,7 @@ public sealed class DeliveryLimitTests
     [Fact]
     public async Task Two_instances_on_one_postgres_database_share_a_send_without_a_duplicate()
     {
-        const int Total = 3_000;
+        const int Total = 2_000;
         await using var smtp = await TestSmtpServer.StartAsync();
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
         await using var first = new NoticesAppFactory(db, DeliverySettings.For(smtp.Port, workers: 3, batch: 10), configureServices: DeliverySettings.Services);

@@ -111,6 +111,12 @@ internal sealed partial class DeliveryWorker(
             var held = new HashSet<Guid>();
             foreach (var row in batch)
             {
+                if (stopping.IsCancellationRequested)
+                {
+                    // Shutting down: the rest goes back to the queue in the finally below.
+                    break;
+                }
+
                 if (held.Contains(row.NoticeId))
                 {
                     continue;
@@ -161,7 +167,19 @@ internal sealed partial class DeliveryWorker(
                     if (_throttled && notReady is null)
                     {
                         // Stopping while held gives the row back (and clears its handover mark) in the finally below.
-                        await limiter.AcquireAsync(1, stopping);
+                        var grant = await limiter.AcquireAsync(1, stopping);
+                        if (grant.Waited > options.LeaseDuration / 4)
+                        {
+                            // A long hold (tight limits, a relay's Retry-After): keep the batch's leases, and make sure
+                            // this row is still ours before it goes out.
+                            await ledger.RenewAsync(pending, owner, options.LeaseDuration, stopping);
+                            leaseRenewAt = time.GetUtcNow() + (options.LeaseDuration / 2);
+                            if (await ledger.RenewAsync([row.Id], owner, options.LeaseDuration, stopping) == 0)
+                            {
+                                pending.Remove(row.Id);
+                                continue;
+                            }
+                        }
                     }
 
                     // From here the message is in hand: finish it and record it even when asked to stop.

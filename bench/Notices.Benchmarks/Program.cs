@@ -55,6 +55,89 @@ if (args.Length > 0 && args[0] == "import-quick")
     return 0;
 }
 
+// `release-quick [--rows N] [--provider sqlite|postgres|both]`: audience resolution and queueing against a baseline.
+if (args.Length > 0 && args[0] == "release-quick")
+{
+    var rows = Option("--rows", 250_000);
+    var providers = OptionText("--provider", "both") switch
+    {
+        "sqlite" => new[] { DatabaseProvider.Sqlite },
+        "postgres" => [DatabaseProvider.Postgres],
+        _ => ImportSubject.PostgresAdmin is null ? [DatabaseProvider.Sqlite] : [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
+    };
+    await ReleaseQuick.RunAsync(rows, providers);
+    return 0;
+}
+
+// `smtp-load --port P [--host H] [--messages N] [--connections W] [--pipelining on|off]`: see bench/smtp-sink.sh.
+if (args.Length > 0 && args[0] == "smtp-load")
+{
+    return await SmtpLoad.RunAsync(
+        OptionText("--host", "127.0.0.1")!, Option("--port", 2525), Option("--messages", 20_000), Option("--connections", 4),
+        OptionText("--pipelining", "on") == "on");
+}
+
+// `notice-email-quick [--messages N]`: per-message microseconds of each step, single thread, no BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "notice-email-quick")
+{
+    var n = Option("--messages", 5_000);
+    var bench = new NoticeEmailBenchmarks();
+    bench.Setup();
+    var prepare = new NoticeEmailPrepareBenchmarks();
+    prepare.Setup();
+    void Time(string name, int count, Action action)
+    {
+        for (var i = 0; i < Math.Min(count, 500); i++)
+        {
+            action();
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            action();
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-45} {clock.Elapsed.TotalMicroseconds / count,10:F1} us"));
+    }
+
+    Time("new MimeMessage()", n, () => new MimeKit.MimeMessage().Dispose());
+    Time("MailAddresses.TryParseMailbox", n, () => Notices.Mail.MailAddresses.TryParseMailbox("person000001@agency.example", out _));
+    Time("new MailboxAddress", n, () => _ = new MimeKit.MailboxAddress("Person", "person000001@agency.example"));
+    Time("TextPart + MimeContent", n, () =>
+    {
+        var part = new MimeKit.TextPart(MimeKit.Text.TextFormat.Html) { ContentTransferEncoding = MimeKit.ContentEncoding.QuotedPrintable };
+        part.ContentType.Charset = "utf-8";
+        part.Content = new MimeKit.MimeContent(new MemoryStream(new byte[6000], writable: false));
+    });
+    Time("new MultipartAlternative", n, () => _ = new MimeKit.MultipartAlternative());
+    Time("MessageId + Date + Subject + headers", n, () =>
+    {
+        using var m = new MimeKit.MimeMessage();
+        m.Subject = "Volunteers needed: 60-day details";
+        m.Date = DateTimeOffset.UtcNow;
+        m.MessageId = "000000000003abc@agency.example";
+        m.Headers.Add("Auto-Submitted", "auto-generated");
+    });
+    Time("string template (Replace into raw MIME)", n, () => bench.StringTemplate());
+    Time("Build", n, () => bench.BuildOnly());
+    Time("Build + WriteTo", n, () => bench.BuildAndWrite());
+    Time("PrepareAsync (once per notice)", 200, () => prepare.Prepare().GetAwaiter().GetResult());
+    bench.Cleanup();
+    prepare.Cleanup();
+    return 0;
+}
+
+// `notice-email-sample`: one recipient's notice message as an .eml on standard output, to look at.
+if (args.Length > 0 && args[0] == "notice-email-sample")
+{
+    await using var sample = await NoticeEmailSubject.CreateAsync();
+    using var message = sample.Prepared.Build(NoticeEmailSubject.Recipient(3), NoticeEmailSubject.Link(3), NoticeEmailSubject.MessageId(3));
+    using var stdout = Console.OpenStandardOutput();
+    message.WriteTo(stdout);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ImportBenchmarks).Assembly).Run(args);
 return 0;
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Notices.Identity.StaffDirectory;
+using Notices.Identity.StaffDirectory.Sync;
 
 namespace Notices.Identity.Database;
 
@@ -9,6 +10,10 @@ internal abstract class DirectoryDbContext(DbContextOptions options) : DbContext
     public const string Module = "identity";
 
     public DbSet<Employee> Employees => Set<Employee>();
+
+    public DbSet<DirectorySyncState> SyncState => Set<DirectorySyncState>();
+
+    public DbSet<GraphUserLink> GraphUsers => Set<GraphUserLink>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -35,6 +40,24 @@ internal abstract class DirectoryDbContext(DbContextOptions options) : DbContext
             e.HasIndex(x => x.DutyState);
             e.HasIndex(x => x.SupervisorId);
             e.HasIndex(x => x.Status);
+        });
+
+        modelBuilder.Entity<DirectorySyncState>(e =>
+        {
+            e.ToTable("sync_state");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.LeaseOwner).HasMaxLength(200);
+            e.HasData(new DirectorySyncState());
+        });
+
+        modelBuilder.Entity<GraphUserLink>(e =>
+        {
+            e.ToTable("graph_users");
+            e.HasKey(x => x.GraphId);
+            e.Property(x => x.GraphId).HasMaxLength(64);
+            e.Property(x => x.EmployeeId).HasMaxLength(32);
+            e.HasIndex(x => x.EmployeeId);
         });
     }
 }

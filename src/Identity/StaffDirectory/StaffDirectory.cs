@@ -47,6 +47,85 @@ internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
         }
     }
 
+    public async Task<StaffBreakdown> BreakdownAsync(StaffFilter filter, CancellationToken cancellationToken = default)
+    {
+        var query = Apply(db.Employees.AsNoTracking(), filter);
+        var count = await query.CountAsync(cancellationToken);
+        if (count == 0)
+        {
+            return StaffBreakdown.Empty;
+        }
+
+        var bySeries = await query.GroupBy(e => e.JobSeries)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
+        var grades = await query.GroupBy(e => new { e.PayPlan, e.Grade })
+            .Select(g => new { g.Key.PayPlan, g.Key.Grade, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        // Grouped by the full path in the database (a few hundred offices at most), folded to the top two
+        // segments here: a portable "first two segments" expression does not exist across SQLite and PostgreSQL.
+        var organizations = await query.GroupBy(e => e.Organization)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var byState = await query.GroupBy(e => e.DutyState)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
+
+        var byGrade = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var g in grades)
+        {
+            var key = g.Grade is { } grade ? $"{g.PayPlan}-{grade.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : g.PayPlan;
+            byGrade[key] = byGrade.GetValueOrDefault(key) + g.Count;
+        }
+
+        var byOrganization = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var o in organizations)
+        {
+            var key = OrganizationPath.Top(o.Key, 2);
+            byOrganization[key] = byOrganization.GetValueOrDefault(key) + o.Count;
+        }
+
+        return new StaffBreakdown(count, bySeries, byGrade, byOrganization, byState);
+    }
+
+    public async Task<IReadOnlyList<StaffMember>> SampleAsync(StaffFilter filter, int size, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 0);
+        var query = Apply(db.Employees.AsNoTracking(), filter);
+        var count = size == 0 ? 0 : await query.CountAsync(cancellationToken);
+        if (count == 0)
+        {
+            return [];
+        }
+
+        // Evenly spaced by employee id: one streamed pass over the matching ids (keys only, nothing kept but the
+        // picks), then one query for the picked people. Portable, and stable while the directory does not change.
+        var picks = new List<string>(Math.Min(size, count));
+        var index = 0L;
+        var next = 0L;
+        await foreach (var id in query.OrderBy(e => e.EmployeeId).Select(e => e.EmployeeId).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (index == next)
+            {
+                picks.Add(id);
+                if (picks.Count == size)
+                {
+                    break;
+                }
+
+                next = Math.Max(index + 1, picks.Count * (long)count / size);
+            }
+
+            index++;
+        }
+
+        var members = await db.Employees.AsNoTracking()
+            .Where(e => picks.Contains(e.EmployeeId))
+            .Select(ToMember)
+            .ToListAsync(cancellationToken);
+        return [.. members.OrderBy(m => m.EmployeeId, StringComparer.Ordinal)];
+    }
+
     private static readonly System.Linq.Expressions.Expression<Func<Employee, StaffMember>> ToMember = e => new StaffMember(
         e.EmployeeId, e.DisplayName, e.Email, e.JobSeries, e.PayPlan, e.Grade, e.PositionTitle,
         e.Organization, e.DutyCity, e.DutyState, e.SupervisorId, e.Status);
@@ -149,6 +228,22 @@ internal static class OrganizationPath
 {
     public static string Normalize(string path) =>
         string.Join('/', path.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>The first <paramref name="segments"/> segments of a normalised path (the whole path if shorter).</summary>
+    public static string Top(string path, int segments)
+    {
+        var end = -1;
+        for (var i = 0; i < segments; i++)
+        {
+            end = path.IndexOf('/', end + 1);
+            if (end < 0)
+            {
+                return path;
+            }
+        }
+
+        return path[..end];
+    }
 
     public static bool IsValid(string path)
     {

@@ -8,6 +8,7 @@ using Notices.Identity.Authorization;
 using Notices.Identity.StaffDirectory.Browse;
 using Notices.Identity.StaffDirectory.Demo;
 using Notices.Identity.StaffDirectory.Import;
+using Notices.Identity.StaffDirectory.Sync;
 
 namespace Notices.Identity.StaffDirectory;
 
@@ -25,6 +26,7 @@ internal static class StaffDirectoryModule
             .ValidateOnStart();
         // Hosted services start in order; the host inserts its start-up migration before every other one.
         builder.Services.AddHostedService<DemoDirectoryLoader>();
+        builder.AddDirectorySync();
         return builder;
     }
 
@@ -34,6 +36,7 @@ internal static class StaffDirectoryModule
             .RequireAuthorization(NoticesPolicies.DirectoryReader)
             .WithName("ListEmployees")
             .WithTags("Directory");
+        endpoints.MapDirectorySync();
         return endpoints;
     }
 }

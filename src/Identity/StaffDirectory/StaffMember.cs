@@ -44,6 +44,22 @@ public sealed record StaffFilter
     public IReadOnlyCollection<string> ExcludeEmployeeIds { get; init; } = [];
 }
 
+/// <summary>
+/// How many people a filter selects, and how they split: by job series, by pay plan and grade ("GS-13"; a plan
+/// without grades alone, "SES"), by organisation (its top two path segments, "USCIS/Field Operations"), and by duty
+/// state. Each dictionary sums to <see cref="Count"/>.
+/// </summary>
+public sealed record StaffBreakdown(
+    int Count,
+    IReadOnlyDictionary<string, int> BySeries,
+    IReadOnlyDictionary<string, int> ByGrade,
+    IReadOnlyDictionary<string, int> ByOrganization,
+    IReadOnlyDictionary<string, int> ByState)
+{
+    public static StaffBreakdown Empty { get; } = new(0,
+        new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>());
+}
+
 /// <summary>One page of a directory query, ordered by employee id.</summary>
 public sealed record StaffPage(int Total, IReadOnlyList<StaffMember> Items);
 
@@ -63,4 +79,13 @@ public interface IStaffDirectory
 
     /// <summary>Streams every match in employee id order without tracking; fit for the whole agency.</summary>
     IAsyncEnumerable<StaffMember> QueryAsync(StaffFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>The count and its breakdown, computed with GROUP BY in the database (never loads the people).</summary>
+    Task<StaffBreakdown> BreakdownAsync(StaffFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="size"/> matches spread evenly over the whole selection in employee id order (the 1st,
+    /// then every count/size-th), so a sample shows the breadth of an audience and is the same on every call.
+    /// </summary>
+    Task<IReadOnlyList<StaffMember>> SampleAsync(StaffFilter filter, int size, CancellationToken cancellationToken = default);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Notices.Identity.Database;
 using Notices.Identity.StaffDirectory.Demo;
 using Notices.Identity.StaffDirectory.Import;
+using Notices.Identity.StaffDirectory.Sync;
 using Spectre.Console;
 
 namespace Notices.Cli;
@@ -58,7 +59,12 @@ internal static class DirectoryCommands
             return await WithHostAsync(services => DemoAsync(services, count, parse.GetValue(seed), options, Console.Out, Console.Error, cancellationToken));
         });
 
-        return new Command("directory", "The staff directory.") { import, demo };
+        var fullSync = new Option<bool>("--full") { Description = "Read every user instead of the changes since the last sync." };
+        var sync = new Command("sync", "Sync the staff directory from Microsoft Graph (Entra ID), all or nothing.") { fullSync };
+        sync.SetAction(async (parse, cancellationToken) =>
+            await WithHostAsync(services => SyncAsync(services, parse.GetValue(fullSync), Console.Out, Console.Error, cancellationToken)));
+
+        return new Command("directory", "The staff directory.") { import, demo, sync };
     }
 
     /// <summary>Imports <paramref name="path"/>; the CLI's behaviour without the argument parsing, for tests.</summary>
@@ -75,6 +81,23 @@ internal static class DirectoryCommands
         var importer = scope.ServiceProvider.GetRequiredService<IDirectoryImporter>();
         var outcome = await importer.ImportAsync(stream, options, Progress(stderr), cancellationToken);
         return await ReportAsync(outcome, stdout, stderr);
+    }
+
+    /// <summary>`directory sync [--full]` without the argument parsing, for tests.</summary>
+    public static async Task<int> SyncAsync(IServiceProvider services, bool full, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<IDirectorySync>().SyncAsync(full, Progress(stderr), cancellationToken);
+        await stderr.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Directory sync ({outcome.Mode}): {outcome.UsersRead} user(s) read from Graph, {outcome.Skipped} without an employee id skipped."));
+        if (outcome.Error is { } error)
+        {
+            await stderr.WriteLineAsync($"error: {error.TrimEnd('.')}; nothing was applied.");
+            return Failed;
+        }
+
+        return await ReportAsync(outcome.Import!, stdout, stderr, "The sync was refused");
     }
 
     public static async Task<int> DemoAsync(IServiceProvider services, int employees, long seed, ImportOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -96,7 +119,7 @@ internal static class DirectoryCommands
         await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {rows.Count} employees to {path}"));
     }
 
-    private static async Task<int> ReportAsync(ImportOutcome outcome, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> ReportAsync(ImportOutcome outcome, TextWriter stdout, TextWriter stderr, string refused = "The file was refused")
     {
         if (!outcome.Accepted)
         {
@@ -110,7 +133,7 @@ internal static class DirectoryCommands
                 await stdout.WriteLineAsync(omitted);
             }
 
-            await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"The file was refused ({outcome.ProblemCount} problem(s)); nothing was applied."));
+            await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{refused} ({outcome.ProblemCount} problem(s)); nothing was applied."));
             return Refused;
         }
 

@@ -4,6 +4,7 @@ using Notices.Hosting;
 using Notices.Identity.StaffDirectory.Import;
 using Notices.Mail.Delivery;
 using Notices.Mail.DevMailbox;
+using Notices.Mail.Graph;
 using Notices.Mail.Rendering;
 using Notices.Templates;
 
@@ -34,12 +35,14 @@ internal static class MailModule
         services.AddSingleton<IMailTransport>(sp => sp.GetRequiredService<IOptions<MailOptions>>().Value.Transport switch
         {
             MailTransportKind.Smtp => sp.GetRequiredService<SmtpMailTransport>(),
+            MailTransportKind.Graph => sp.GetRequiredService<Graph.GraphMailTransport>(),
             _ => sp.GetRequiredService<FileMailTransport>(),
         });
         services.AddSingleton<IMailer, Mailer>();
         services.AddSingleton<MailNotifications>();
         services.AddSingleton<IDirectoryImportObserver, ImportFinishedMail>();
         services.AddSingleton<DevMailboxStore>();
+        builder.AddGraphMail();
         return builder;
     }
 

@@ -11,6 +11,9 @@ internal enum MailTransportKind
 
     /// <summary>An SMTP relay through MailKit.</summary>
     Smtp,
+
+    /// <summary>Microsoft Graph <c>sendMail</c> from the shared mailboxes in <c>Notices:Mail:Graph</c>.</summary>
+    Graph,
 }
 
 /// <summary><c>Notices:Mail</c>: how the service sends mail.</summary>
@@ -85,7 +88,7 @@ internal sealed class SmtpOptions
     public bool ProtocolLog { get; set; }
 }
 
-internal sealed class MailOptionsValidator(IOptions<SmtpOptions> smtp) : IValidateOptions<MailOptions>
+internal sealed class MailOptionsValidator(IOptions<SmtpOptions> smtp, IOptions<Graph.GraphMailOptions> graph) : IValidateOptions<MailOptions>
 {
     public ValidateOptionsResult Validate(string? name, MailOptions options)
     {
@@ -129,6 +132,11 @@ internal sealed class MailOptionsValidator(IOptions<SmtpOptions> smtp) : IValida
             {
                 failures.Add("Notices:Mail:Smtp:UserName and Notices:Mail:Smtp:Password go together: set both or neither.");
             }
+        }
+
+        if (options.Transport == MailTransportKind.Graph)
+        {
+            failures.AddRange(Graph.GraphMailboxNames.Problems(graph.Value.Mailboxes));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -76,7 +76,7 @@ public sealed class NoticeEmailTests
         Assert.Contains("Particularly needed: job series 1801 and 0930.", text, StringComparison.Ordinal);
         Assert.Contains("Supervisor approval: Required", text, StringComparison.Ordinal);
         Assert.Contains(ApprovalSettings.DefaultStandard, text, StringComparison.Ordinal);
-        Assert.Contains("personal link", text, StringComparison.Ordinal);
+        Assert.Contains("link is yours alone", text, StringComparison.Ordinal);
         // The summary is the inbox preview line (hidden in the HTML), not repeated in the text.
         Assert.Contains(SampleNotice().Summary, message.HtmlBody, StringComparison.Ordinal);
     }

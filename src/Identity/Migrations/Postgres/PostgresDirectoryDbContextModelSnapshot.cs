@@ -108,6 +108,60 @@ namespace Notices.Identity.Migrations.Postgres
 
                     b.ToTable("employees", "identity");
                 });
+
+            modelBuilder.Entity("Notices.Identity.StaffDirectory.Sync.DirectorySyncState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DeltaLink")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LastFinishedMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastOutcome")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LastStartedMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("LeaseUntilMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("sync_state", "identity");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LeaseUntilMs = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Notices.Identity.StaffDirectory.Sync.GraphUserLink", b =>
+                {
+                    b.Property<string>("GraphId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("EmployeeId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("GraphId");
+
+                    b.HasIndex("EmployeeId");
+
+                    b.ToTable("graph_users", "identity");
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -102,6 +102,60 @@ namespace Notices.Identity.Migrations.Sqlite
 
                     b.ToTable("employees", (string)null);
                 });
+
+            modelBuilder.Entity("Notices.Identity.StaffDirectory.Sync.DirectorySyncState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeltaLink")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastFinishedMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastOutcome")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastStartedMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LeaseUntilMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("sync_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LeaseUntilMs = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Notices.Identity.StaffDirectory.Sync.GraphUserLink", b =>
+                {
+                    b.Property<string>("GraphId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmployeeId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("GraphId");
+
+                    b.HasIndex("EmployeeId");
+
+                    b.ToTable("graph_users", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

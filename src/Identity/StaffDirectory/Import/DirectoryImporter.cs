@@ -31,8 +31,19 @@ internal sealed partial class DirectoryImporter(
         }
 
         // Rows with problems of their own are still missing from `rows`; the checks below report the others too.
+        return await ApplyAsync(new FixedRecords(new DirectoryRecords(rows, fileIds)), options, problems, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The all-or-nothing part shared by every record source (a CSV file, a Graph sync): under the import lock, builds
+    /// the records against the current directory, checks them with <see cref="DirectoryValidator"/>, and applies a clean
+    /// set in one transaction together with the source's own state.
+    /// </summary>
+    public async Task<ImportOutcome> ApplyAsync(IDirectoryRecordSource source, ImportOptions options, ImportProblems problems, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
         var writer = DirectoryWriter.For(db);
         var strategy = db.Database.CreateExecutionStrategy();
+        var before = problems.Count;
         return await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -40,16 +51,17 @@ internal sealed partial class DirectoryImporter(
             var dbTransaction = transaction.GetDbTransaction();
             await writer.LockAsync(connection, dbTransaction, cancellationToken);
 
-            progress?.Report(new ImportProgress("check", rows.Count));
             var existing = await LoadDirectoryAsync(cancellationToken);
-            DirectoryValidator.Validate(rows, fileIds, existing, options.DeactivateMissing, problems);
+            var records = source.Build(existing, problems);
+            progress?.Report(new ImportProgress("check", records.Rows.Count));
+            DirectoryValidator.Validate(records.Rows, records.Ids, existing, options.DeactivateMissing, problems);
             if (problems.Any)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return Refused(problems);
             }
 
-            var plan = Plan(rows, existing, options.DeactivateMissing);
+            var plan = Plan(records.Rows, existing, options.DeactivateMissing);
             var outcome = new ImportOutcome
             {
                 DryRun = options.DryRun,
@@ -67,6 +79,7 @@ internal sealed partial class DirectoryImporter(
 
             progress?.Report(new ImportProgress("write", plan.Changes.Added.Count + plan.Changes.Updated.Count + plan.Changes.Deactivate.Count));
             await writer.WriteAsync(connection, dbTransaction, plan.Changes, time.GetUtcNow(), cancellationToken);
+            await source.WriteAsync(db, connection, dbTransaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             LogImported(logger, outcome.Added, outcome.Updated, outcome.Deactivated, outcome.Unchanged);
             return outcome;
@@ -160,6 +173,27 @@ internal sealed partial class DirectoryImporter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Directory import applied: added {Added}, updated {Updated}, deactivated {Deactivated}, unchanged {Unchanged}")]
     private static partial void LogImported(ILogger logger, int added, int updated, int deactivated, int unchanged);
+}
+
+/// <summary>The records a source offers, and the ids of all its records (refused ones included).</summary>
+internal sealed record DirectoryRecords(List<DirectoryRecord> Rows, HashSet<string> Ids);
+
+/// <summary>Where an import's records come from: a CSV file, or Graph users mapped onto the current directory.</summary>
+internal interface IDirectoryRecordSource
+{
+    /// <summary>Builds the records, inside the import's lock, from the directory as it is; adds per-record problems.</summary>
+    DirectoryRecords Build(IReadOnlyDictionary<string, DirectoryRecord> existing, ImportProblems problems);
+
+    /// <summary>Writes the source's own state in the import's transaction, after the directory.</summary>
+    Task WriteAsync(DirectoryDbContext db, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+}
+
+/// <summary>Records already read (a CSV file): nothing of its own to write.</summary>
+internal sealed class FixedRecords(DirectoryRecords records) : IDirectoryRecordSource
+{
+    public DirectoryRecords Build(IReadOnlyDictionary<string, DirectoryRecord> existing, ImportProblems problems) => records;
+
+    public Task WriteAsync(DirectoryDbContext db, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>What an accepted import writes: new rows, changed rows (some with a new email), employees to separate.</summary>

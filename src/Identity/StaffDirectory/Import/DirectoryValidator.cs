@@ -31,12 +31,12 @@ internal static class DirectoryValidator
         {
             if (!byId.TryAdd(row.EmployeeId, row))
             {
-                problems.Add(row.Line, "employee_id", $"{DirectoryCsvReader.Show(row.EmployeeId)} is a duplicate of line {byId[row.EmployeeId].Line}");
+                problems.Add(row.Line, "employee_id", $"{DirectoryCsvReader.Show(row.EmployeeId)} is a duplicate of {problems.Locate(byId[row.EmployeeId].Line)}");
             }
 
             if (!byEmail.TryAdd(row.EmailNormalized, row))
             {
-                problems.Add(row.Line, "email", $"{DirectoryCsvReader.Show(row.Email)} duplicates the email on line {byEmail[row.EmailNormalized].Line} (emails are unique regardless of case)");
+                problems.Add(row.Line, "email", $"{DirectoryCsvReader.Show(row.Email)} duplicates the email on {problems.Locate(byEmail[row.EmailNormalized].Line)} (emails are unique regardless of case)");
             }
         }
 
@@ -86,7 +86,7 @@ internal static class DirectoryValidator
             return;
         }
 
-        var heads = string.Join(", ", fileHeads.Take(5).Select(h => $"{h.EmployeeId} (line {h.Line})")
+        var heads = string.Join(", ", fileHeads.Take(5).Select(h => $"{h.EmployeeId} ({problems.Locate(h.Line)})")
             .Concat(directoryHeads.Take(5).Select(h => $"{h.EmployeeId} (in the directory)")));
         foreach (var head in fileHeads)
         {

@@ -48,18 +48,25 @@ internal sealed class DirectoryRecord
         && Status == other.Status;
 }
 
-/// <summary>One reason a file is refused. Line 1 is the header.</summary>
-internal sealed record ImportProblem(long Line, string Field, string Reason)
+/// <summary>
+/// One reason a source is refused. <paramref name="Line"/> orders the problems (line 1 is a file's header);
+/// <paramref name="Where"/> names the record: "line 12" for a file, the user for a Graph sync.
+/// </summary>
+internal sealed record ImportProblem(long Line, string Field, string Reason, string Where)
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"line {Line}: {Field}: {Reason}");
+    public override string ToString() => $"{Where}: {Field}: {Reason}";
 }
 
 /// <summary>Collects problems, keeping the first <see cref="Cap"/> so a broken huge file stays reportable.</summary>
-internal sealed class ImportProblems
+/// <param name="locate">Names the record at a line; by default "line N".</param>
+internal sealed class ImportProblems(Func<long, string>? locate = null)
 {
     public const int Cap = 1000;
 
     private readonly List<ImportProblem> _kept = [];
+
+    /// <summary>How problems name the record at <paramref name="line"/>.</summary>
+    public string Locate(long line) => locate?.Invoke(line) ?? string.Create(CultureInfo.InvariantCulture, $"line {line}");
 
     public int Count { get; private set; }
 
@@ -70,7 +77,7 @@ internal sealed class ImportProblems
         Count++;
         if (_kept.Count < Cap)
         {
-            _kept.Add(new ImportProblem(line, field, reason));
+            _kept.Add(new ImportProblem(line, field, reason, Locate(line)));
         }
     }
 

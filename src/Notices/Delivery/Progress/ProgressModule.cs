@@ -1,19 +1,28 @@
 using Notices.Delivery.NoticeEmail;
 using Notices.Delivery.Outbox;
+using Notices.Identity.Authorization;
 
 namespace Notices.Delivery.Progress;
 
 /// <summary>The DeliveryProgress feature: the notice email and delivery progress: API, page, CLI (helper B2).</summary>
 internal static class ProgressModule
 {
+    /// <summary>Authors follow the sends of their notices; releasers also control them.</summary>
+    public const string ViewerRoles = NoticesRoles.Author + "," + NoticesRoles.Releaser;
+
     public static WebApplicationBuilder AddDeliveryProgress(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<INoticeEmailFactory, NoticeEmailFactory>();
+        builder.Services.AddScoped<DeliveryProgressQuery>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapDeliveryProgress(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapGet(DeliveryProgressEndpoint.Path, DeliveryProgressEndpoint.HandleAsync)
+            .RequireAuthorization(p => p.RequireRole(NoticesRoles.Author, NoticesRoles.Releaser))
+            .WithName("GetDeliveryProgress")
+            .WithTags("Delivery");
         return endpoints;
     }
 }

@@ -164,7 +164,10 @@ internal sealed class SmtpMailSession(SmtpMailTransport transport, SmtpOptions o
                 SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
                 _ => SecureSocketOptions.StartTls,
             };
-            await client.ConnectAsync(options.Host ?? "", options.Port, security, cancellationToken);
+            // Our own socket, for TCP_NODELAY: with Nagle on, MailKit's short final write of each message (the rest of
+            // the body and "\r\n.\r\n") waits for the relay's delayed ACK, ~40 ms a message (25 msg/s a connection).
+            var socket = await ConnectSocketAsync(options.Host ?? "", options.Port, options.TimeoutSeconds, cancellationToken);
+            await client.ConnectAsync(socket, options.Host ?? "", options.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(options.UserName))
             {
                 await client.AuthenticateAsync(options.UserName, options.Password ?? "", cancellationToken);
@@ -192,6 +195,23 @@ internal sealed class SmtpMailSession(SmtpMailTransport transport, SmtpOptions o
                 _ => DeliveryResult.Transient($"could not connect to {options.Host}:{options.Port}: {exception.Message}"),
             };
             return result with { RelayProblem = true };
+        }
+    }
+
+    private static async Task<Socket> ConnectSocketAsync(string host, int port, int timeoutSeconds, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+            await socket.ConnectAsync(host, port, timeout.Token);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 

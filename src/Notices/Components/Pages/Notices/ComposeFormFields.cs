@@ -1,0 +1,246 @@
+using System.Globalization;
+using Notices.Composing;
+
+namespace Notices.Components.Pages.NoticePages;
+
+/// <summary>
+/// The compose form's fields: plain inputs, and lists as textareas with one item per line (a location is
+/// "City, ST, openings"). Converts to the API's <see cref="NoticeRequest"/> so the page and the API share the handlers
+/// and the validator; maps the validator's JSON field paths back to the inputs.
+/// </summary>
+internal static class ComposeFormFields
+{
+    public static readonly string[] Names =
+    [
+        "title", "summary", "body", "senderName", "replyTo", "lengthDays", "startDate", "mayBeExtended", "locations", "duties",
+        "neededSeries", "deadline", "approvalRequired", "standard", "reminderAfterDays", "escalateAfterDays", "series", "payPlan",
+        "gradeMin", "gradeMax", "includeOrgs", "excludeOrgs", "states", "statuses", "includeEmployees", "excludeEmployees", "version",
+    ];
+
+    /// <summary>The form input that shows the error for a validator field path.</summary>
+    public static string InputFor(string path) => path switch
+    {
+        "title" => "title",
+        "summary" => "summary",
+        "bodyMarkdown" => "body",
+        "senderName" => "senderName",
+        "replyTo" => "replyTo",
+        "responseDeadline" => "deadline",
+        "opportunity" => "lengthDays",
+        "audience" => "series",
+        _ when path.StartsWith("opportunity.lengthDays", StringComparison.Ordinal) => "lengthDays",
+        _ when path.StartsWith("opportunity.startDate", StringComparison.Ordinal) => "startDate",
+        _ when path.StartsWith("opportunity.locations", StringComparison.Ordinal) => "locations",
+        _ when path.StartsWith("opportunity.duties", StringComparison.Ordinal) => "duties",
+        _ when path.StartsWith("opportunity.particularlyNeededSeries", StringComparison.Ordinal) => "neededSeries",
+        _ when path.StartsWith("approval.standard", StringComparison.Ordinal) => "standard",
+        _ when path.StartsWith("approval.reminderAfterDays", StringComparison.Ordinal) => "reminderAfterDays",
+        _ when path.StartsWith("approval.escalateAfterDays", StringComparison.Ordinal) => "escalateAfterDays",
+        _ when path.StartsWith("audience.series", StringComparison.Ordinal) => "series",
+        _ when path.StartsWith("audience.payPlan", StringComparison.Ordinal) => "payPlan",
+        _ when path.StartsWith("audience.gradeMin", StringComparison.Ordinal) => "gradeMin",
+        _ when path.StartsWith("audience.gradeMax", StringComparison.Ordinal) => "gradeMax",
+        _ when path.StartsWith("audience.includeOrgs", StringComparison.Ordinal) => "includeOrgs",
+        _ when path.StartsWith("audience.excludeOrgs", StringComparison.Ordinal) => "excludeOrgs",
+        _ when path.StartsWith("audience.states", StringComparison.Ordinal) => "states",
+        _ when path.StartsWith("audience.statuses", StringComparison.Ordinal) => "statuses",
+        _ when path.StartsWith("audience.includeEmployees", StringComparison.Ordinal) => "includeEmployees",
+        _ when path.StartsWith("audience.excludeEmployees", StringComparison.Ordinal) => "excludeEmployees",
+        _ => "title",
+    };
+
+    /// <summary>Errors grouped by input, with the item position kept in the message ("line 2: ...").</summary>
+    public static Dictionary<string, List<string>> ByInput(IDictionary<string, string[]> errors)
+    {
+        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (path, messages) in errors)
+        {
+            var input = InputFor(path);
+            if (!result.TryGetValue(input, out var list))
+            {
+                result[input] = list = [];
+            }
+
+            var line = LineOf(path);
+            list.AddRange(messages.Select(m => line is null ? m : $"line {line}: {m}"));
+        }
+
+        return result;
+    }
+
+    public static Dictionary<string, string> Defaults(DateTimeOffset now) => new(StringComparer.Ordinal)
+    {
+        ["lengthDays"] = "60",
+        ["approvalRequired"] = "on",
+        ["standard"] = ApprovalSettings.DefaultStandard,
+        ["reminderAfterDays"] = "3",
+        ["escalateAfterDays"] = "7",
+        ["payPlan"] = "GS",
+        ["statuses"] = "active",
+        ["startDate"] = DateOnly.FromDateTime(now.UtcDateTime.AddDays(60)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["deadline"] = now.UtcDateTime.Date.AddDays(30).AddHours(23).AddMinutes(59).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture),
+    };
+
+    public static Dictionary<string, string> From(Notice notice) => new(StringComparer.Ordinal)
+    {
+        ["title"] = notice.Title,
+        ["summary"] = notice.Summary,
+        ["body"] = notice.BodyMarkdown,
+        ["senderName"] = notice.SenderName,
+        ["replyTo"] = notice.ReplyTo,
+        ["lengthDays"] = notice.Opportunity.LengthDays.ToString(CultureInfo.InvariantCulture),
+        ["startDate"] = notice.Opportunity.StartDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["mayBeExtended"] = notice.Opportunity.MayBeExtended ? "on" : "",
+        ["locations"] = Lines(notice.Opportunity.Locations.Select(l => l.Openings is { } o
+            ? string.Create(CultureInfo.InvariantCulture, $"{l.City}, {l.State}, {o}")
+            : $"{l.City}, {l.State}")),
+        ["duties"] = Lines(notice.Opportunity.Duties),
+        ["neededSeries"] = Lines(notice.Opportunity.ParticularlyNeededSeries),
+        ["deadline"] = notice.ResponseDeadline.UtcDateTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture),
+        ["approvalRequired"] = notice.Approval.Required ? "on" : "",
+        ["standard"] = notice.Approval.Standard,
+        ["reminderAfterDays"] = notice.Approval.ReminderAfterDays.ToString(CultureInfo.InvariantCulture),
+        ["escalateAfterDays"] = notice.Approval.EscalateAfterDays.ToString(CultureInfo.InvariantCulture),
+        ["series"] = Lines(notice.Audience.Series),
+        ["payPlan"] = notice.Audience.PayPlan ?? "",
+        ["gradeMin"] = notice.Audience.GradeMin?.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["gradeMax"] = notice.Audience.GradeMax?.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["includeOrgs"] = Lines(notice.Audience.IncludeOrgs),
+        ["excludeOrgs"] = Lines(notice.Audience.ExcludeOrgs),
+        ["states"] = Lines(notice.Audience.States),
+        ["statuses"] = Lines(notice.Audience.Statuses),
+        ["includeEmployees"] = Lines(notice.Audience.IncludeEmployees),
+        ["excludeEmployees"] = Lines(notice.Audience.ExcludeEmployees),
+        ["version"] = notice.Version.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static Dictionary<string, string> From(IFormCollection form) =>
+        Names.ToDictionary(n => n, n => form[n].ToString(), StringComparer.Ordinal);
+
+    /// <summary>The request the API would get, plus the errors of fields that are not even of the right type.</summary>
+    public static (NoticeRequest Request, Dictionary<string, string[]> Errors) ToRequest(IReadOnlyDictionary<string, string> values)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        string V(string name) => values.TryGetValue(name, out var v) ? v : "";
+        int? Number(string name, string path)
+        {
+            var text = V(name).Trim();
+            if (text.Length == 0)
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            {
+                return n;
+            }
+
+            errors[path] = ["enter a whole number"];
+            return null;
+        }
+
+        DateOnly? start = null;
+        if (V("startDate").Trim() is { Length: > 0 } startText)
+        {
+            if (DateOnly.TryParseExact(startText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                start = d;
+            }
+            else
+            {
+                errors["opportunity.startDate"] = ["enter the start date as YYYY-MM-DD"];
+            }
+        }
+
+        DateTimeOffset? deadline = null;
+        if (V("deadline").Trim() is { Length: > 0 } deadlineText)
+        {
+            if (DateTime.TryParseExact(deadlineText, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+            {
+                deadline = new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc));
+            }
+            else
+            {
+                errors["responseDeadline"] = ["enter the deadline as a date and time (UTC)"];
+            }
+        }
+
+        var locations = new List<LocationRequest?>();
+        var locationLines = Split(V("locations"));
+        for (var i = 0; i < locationLines.Count; i++)
+        {
+            var parts = locationLines[i]!.Split(',', StringSplitOptions.TrimEntries);
+            int? openings = null;
+            if (parts.Length == 3 && parts[2].Length > 0)
+            {
+                if (int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var o))
+                {
+                    openings = o;
+                }
+                else
+                {
+                    errors[$"opportunity.locations[{i}].openings"] = ["openings must be a whole number"];
+                }
+            }
+            else if (parts.Length is < 2 or > 3)
+            {
+                errors[$"opportunity.locations[{i}]"] = ["write a location as City, ST or City, ST, openings"];
+            }
+
+            locations.Add(new LocationRequest { City = parts[0], State = parts.Length > 1 ? parts[1] : "", Openings = openings });
+        }
+
+        var request = new NoticeRequest
+        {
+            Title = V("title"),
+            Summary = V("summary"),
+            BodyMarkdown = V("body"),
+            SenderName = V("senderName"),
+            ReplyTo = V("replyTo"),
+            Opportunity = new OpportunityRequest
+            {
+                LengthDays = Number("lengthDays", "opportunity.lengthDays"),
+                StartDate = start,
+                MayBeExtended = V("mayBeExtended").Length > 0,
+                Locations = locations,
+                Duties = Split(V("duties")),
+                ParticularlyNeededSeries = Split(V("neededSeries"), alsoCommas: true),
+            },
+            ResponseDeadline = deadline,
+            Approval = new ApprovalRequest
+            {
+                Required = V("approvalRequired").Length > 0,
+                Standard = V("standard"),
+                ReminderAfterDays = Number("reminderAfterDays", "approval.reminderAfterDays"),
+                EscalateAfterDays = Number("escalateAfterDays", "approval.escalateAfterDays"),
+            },
+            Audience = new AudienceRequest
+            {
+                Series = Split(V("series"), alsoCommas: true),
+                PayPlan = V("payPlan"),
+                GradeMin = Number("gradeMin", "audience.gradeMin"),
+                GradeMax = Number("gradeMax", "audience.gradeMax"),
+                IncludeOrgs = Split(V("includeOrgs")),
+                ExcludeOrgs = Split(V("excludeOrgs")),
+                States = Split(V("states"), alsoCommas: true),
+                Statuses = Split(V("statuses"), alsoCommas: true),
+                IncludeEmployees = Split(V("includeEmployees"), alsoCommas: true),
+                ExcludeEmployees = Split(V("excludeEmployees"), alsoCommas: true),
+            },
+            Version = Number("version", "version"),
+        };
+        return (request, errors);
+    }
+
+    private static List<string?> Split(string text, bool alsoCommas = false) =>
+        [.. text.Split(alsoCommas ? ['\n', ','] : ['\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    private static string Lines(IEnumerable<string> items) => string.Join("\n", items);
+
+    private static int? LineOf(string path)
+    {
+        var open = path.IndexOf('[', StringComparison.Ordinal);
+        var close = path.IndexOf(']', StringComparison.Ordinal);
+        return open >= 0 && close > open && int.TryParse(path.AsSpan(open + 1, close - open - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i + 1 : null;
+    }
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Notices.Composing.Release;
+
+/// <summary><c>Notices:Release</c>: the two-person rule.</summary>
+internal sealed class ReleaseOptions
+{
+    public const string Section = "Notices:Release";
+
+    /// <summary>
+    /// An author may release their own notice when it goes to fewer than this many people (small test sends);
+    /// 0, the default, means never.
+    /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Notices:Release:SinglePersonBelow must be 0 or more.")]
+    public int SinglePersonBelow { get; set; }
+}
+
+/// <summary>The optional body of POST /api/notices/{id}/release.</summary>
+internal sealed record ReleaseRequest
+{
+    /// <summary>Sending may start at this time; null or absent means now.</summary>
+    public DateTimeOffset? SendAfter { get; init; }
+
+    /// <summary>The recipient count the releaser was shown; a different count now refuses the release.</summary>
+    public int? ExpectedRecipientCount { get; init; }
+}

@@ -1,0 +1,356 @@
+using System.Globalization;
+using Notices.Identity.StaffDirectory;
+using Notices.Mail;
+
+namespace Notices.Composing.Validation;
+
+/// <summary>
+/// The one set of rules for a notice's content, used by the API and the pages. Errors are keyed by the JSON field
+/// path ("opportunity.locations[1].state") so a client or a form can point at the field.
+/// </summary>
+internal sealed class NoticeValidator(TimeProvider time)
+{
+    public const int TitleMax = 200;
+    public const int SummaryMax = 500;
+    public const int BodyMax = 50_000;
+    public const int SenderNameMax = 100;
+    public const int ReplyToMax = 254;
+    public const int CityMax = 100;
+    public const int DutyMax = 200;
+    public const int StandardMax = 2_000;
+    public const int ListMax = 500;
+    public const string DeadlineAfterStart = "the response deadline must be before the start date";
+
+    private static readonly HashSet<string> Statuses = new(StringComparer.Ordinal) { "active", "on_leave", "separated" };
+
+    /// <summary>Validates and normalises (trims) the request; either content or errors, never both.</summary>
+    public (NoticeContent? Content, Dictionary<string, string[]> Errors) Validate(NoticeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Errors();
+        var title = HeaderField(errors, "title", request.Title, TitleMax);
+        var summary = HeaderField(errors, "summary", request.Summary, SummaryMax);
+        var body = request.BodyMarkdown ?? "";
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            errors.Add("bodyMarkdown", "the body is required");
+        }
+        else if (body.Length > BodyMax)
+        {
+            errors.Add("bodyMarkdown", $"the body must be at most {BodyMax} characters");
+        }
+
+        var senderName = HeaderField(errors, "senderName", request.SenderName, SenderNameMax);
+        var replyTo = HeaderField(errors, "replyTo", request.ReplyTo, ReplyToMax);
+        if (replyTo.Length > 0 && !errors.Has("replyTo")
+            && (!MailAddresses.TryParseMailbox(replyTo, out var mailbox) || !string.IsNullOrEmpty(mailbox.Name) || mailbox.Address != replyTo))
+        {
+            errors.Add("replyTo", "the reply-to must be one email address, e.g. director@agency.example");
+        }
+
+        var opportunity = ValidateOpportunity(errors, request.Opportunity);
+
+        var deadline = request.ResponseDeadline;
+        if (deadline is null)
+        {
+            errors.Add("responseDeadline", "the response deadline is required");
+        }
+        else
+        {
+            if (deadline.Value <= time.GetUtcNow())
+            {
+                errors.Add("responseDeadline", "the response deadline must be in the future");
+            }
+
+            if (request.Opportunity?.StartDate is { } start
+                && deadline.Value >= new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))
+            {
+                errors.Add("responseDeadline", DeadlineAfterStart);
+            }
+        }
+
+        var approval = ValidateApproval(errors, request.Approval);
+        var audience = ValidateAudience(errors, request.Audience);
+
+        if (errors.Count > 0)
+        {
+            return (null, errors.ToDictionary());
+        }
+
+        return (new NoticeContent(title, summary, body, senderName, replyTo, opportunity!, deadline!.Value.ToUniversalTime(), approval!, audience!), []);
+    }
+
+    private static string HeaderField(Errors errors, string field, string? value, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, $"{field} is required");
+            return "";
+        }
+
+        if (!HeaderText.IsValid(value))
+        {
+            errors.Add(field, $"{field} must be a single line without control characters (no CR or LF)");
+            return "";
+        }
+
+        var trimmed = value.Trim();
+        if (trimmed.Length > max)
+        {
+            errors.Add(field, $"{field} must be at most {max} characters");
+        }
+
+        return trimmed;
+    }
+
+    private static Opportunity? ValidateOpportunity(Errors errors, OpportunityRequest? request)
+    {
+        if (request is null)
+        {
+            errors.Add("opportunity", "the opportunity is required");
+            return null;
+        }
+
+        if (request.LengthDays is not { } length)
+        {
+            errors.Add("opportunity.lengthDays", "the length in days is required");
+        }
+        else if (length is < 1 or > 365)
+        {
+            errors.Add("opportunity.lengthDays", "the length must be 1 to 365 days");
+        }
+
+        if (request.StartDate is null)
+        {
+            errors.Add("opportunity.startDate", "the start date is required");
+        }
+
+        var locations = new List<DutyLocation>();
+        var rawLocations = request.Locations ?? [];
+        if (rawLocations.Count == 0)
+        {
+            errors.Add("opportunity.locations", "at least one duty location is required");
+        }
+        else if (rawLocations.Count > ListMax)
+        {
+            errors.Add("opportunity.locations", $"at most {ListMax} duty locations");
+        }
+
+        var seenLocations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < rawLocations.Count; i++)
+        {
+            var path = $"opportunity.locations[{i}]";
+            if (rawLocations[i] is not { } location)
+            {
+                errors.Add(path, "a duty location is required");
+                continue;
+            }
+
+            var city = location.City?.Trim() ?? "";
+            if (city.Length == 0)
+            {
+                errors.Add(path + ".city", "the city is required");
+            }
+            else if (city.Length > CityMax || !HeaderText.IsValid(city))
+            {
+                errors.Add(path + ".city", $"the city must be one line of at most {CityMax} characters");
+            }
+
+            var state = location.State?.Trim().ToUpperInvariant() ?? "";
+            if (!IsLetters(state, 2))
+            {
+                errors.Add(path + ".state", "the state must be a two-letter code, e.g. TX");
+            }
+
+            if (location.Openings is < 1 or > 100_000)
+            {
+                errors.Add(path + ".openings", "openings must be a positive number, or left out");
+            }
+
+            if (!seenLocations.Add(city + "," + state))
+            {
+                errors.Add(path, "this duty location is listed twice");
+            }
+
+            locations.Add(new DutyLocation(city, state, location.Openings));
+        }
+
+        var duties = TextList(errors, "opportunity.duties", request.Duties, DutyMax, s => s.Length > 0 && HeaderText.IsValid(s), "a duty must be one non-empty line", ignoreCase: true);
+        var needed = TextList(errors, "opportunity.particularlyNeededSeries", request.ParticularlyNeededSeries, 4, IsSeries, "a series is four digits, e.g. 1801");
+
+        return new Opportunity
+        {
+            LengthDays = request.LengthDays ?? 0,
+            StartDate = request.StartDate ?? default,
+            MayBeExtended = request.MayBeExtended ?? false,
+            Locations = locations,
+            Duties = duties,
+            ParticularlyNeededSeries = needed,
+        };
+    }
+
+    private static ApprovalSettings ValidateApproval(Errors errors, ApprovalRequest? request)
+    {
+        var defaults = new ApprovalSettings();
+        if (request is null)
+        {
+            return defaults;
+        }
+
+        var standard = string.IsNullOrWhiteSpace(request.Standard) ? defaults.Standard : request.Standard.Trim();
+        if (standard.Length > StandardMax)
+        {
+            errors.Add("approval.standard", $"the approval standard must be at most {StandardMax} characters");
+        }
+
+        var reminder = request.ReminderAfterDays ?? defaults.ReminderAfterDays;
+        if (reminder is < 1 or > 60)
+        {
+            errors.Add("approval.reminderAfterDays", "the reminder must come after 1 to 60 days");
+        }
+
+        var escalate = request.EscalateAfterDays ?? defaults.EscalateAfterDays;
+        if (escalate is < 1 or > 90)
+        {
+            errors.Add("approval.escalateAfterDays", "escalation must come after 1 to 90 days");
+        }
+        else if (escalate <= reminder)
+        {
+            errors.Add("approval.escalateAfterDays", "escalation must come after the reminder");
+        }
+
+        return new ApprovalSettings
+        {
+            Required = request.Required ?? defaults.Required,
+            Standard = standard,
+            ReminderAfterDays = reminder,
+            EscalateAfterDays = escalate,
+        };
+    }
+
+    private static AudienceRules ValidateAudience(Errors errors, AudienceRequest? request)
+    {
+        request ??= new AudienceRequest();
+        var series = TextList(errors, "audience.series", request.Series, 4, IsSeries, "a series is four digits, e.g. 1801");
+
+        string? payPlan = null;
+        if (!string.IsNullOrWhiteSpace(request.PayPlan))
+        {
+            payPlan = request.PayPlan.Trim().ToUpperInvariant();
+            if (!IsLetters(payPlan, 2))
+            {
+                errors.Add("audience.payPlan", "the pay plan is two letters, e.g. GS");
+            }
+        }
+
+        if (request.GradeMin is < 1 or > 15)
+        {
+            errors.Add("audience.gradeMin", "the lowest grade must be 1 to 15");
+        }
+
+        if (request.GradeMax is < 1 or > 15)
+        {
+            errors.Add("audience.gradeMax", "the highest grade must be 1 to 15");
+        }
+
+        if (request.GradeMin is { } min && request.GradeMax is { } max && min > max)
+        {
+            errors.Add("audience.gradeMin", "the lowest grade must not be above the highest");
+        }
+
+        var includeOrgs = TextList(errors, "audience.includeOrgs", request.IncludeOrgs, 400, IsOrganization, "an organisation is a path like USCIS/Field Operations", ignoreCase: true, normalize: OrganizationPath.Normalize);
+        var excludeOrgs = TextList(errors, "audience.excludeOrgs", request.ExcludeOrgs, 400, IsOrganization, "an organisation is a path like USCIS/Field Operations", ignoreCase: true, normalize: OrganizationPath.Normalize);
+        var states = TextList(errors, "audience.states", request.States, 2, s => IsLetters(s, 2), "a state is a two-letter code, e.g. TX", normalize: s => s.ToUpperInvariant());
+        var statuses = TextList(errors, "audience.statuses", request.Statuses ?? ["active"], 10, Statuses.Contains, "a status is active, on_leave or separated", normalize: s => s.ToLowerInvariant());
+        var include = TextList(errors, "audience.includeEmployees", request.IncludeEmployees, 32, IsEmployeeId, "an employee id is letters, digits, '-' or '_'");
+        var exclude = TextList(errors, "audience.excludeEmployees", request.ExcludeEmployees, 32, IsEmployeeId, "an employee id is letters, digits, '-' or '_'");
+
+        return new AudienceRules
+        {
+            Series = series,
+            PayPlan = payPlan,
+            GradeMin = request.GradeMin,
+            GradeMax = request.GradeMax,
+            IncludeOrgs = includeOrgs,
+            ExcludeOrgs = excludeOrgs,
+            States = states,
+            Statuses = statuses.Count == 0 ? ["active"] : statuses,
+            IncludeEmployees = include,
+            ExcludeEmployees = exclude,
+        };
+    }
+
+    /// <summary>A list of short texts: each trimmed, checked, not repeated; errors name the item ("audience.series[2]").</summary>
+    private static List<string> TextList(
+        Errors errors, string field, IReadOnlyList<string?>? items, int max, Func<string, bool> isValid, string message,
+        bool ignoreCase = false, Func<string, string>? normalize = null)
+    {
+        var result = new List<string>();
+        if (items is null)
+        {
+            return result;
+        }
+
+        if (items.Count > ListMax)
+        {
+            errors.Add(field, $"at most {ListMax} entries");
+            return result;
+        }
+
+        var seen = new HashSet<string>(ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"{field}[{i}]");
+            var value = items[i]?.Trim() ?? "";
+            if (normalize is not null && value.Length > 0)
+            {
+                value = normalize(value);
+            }
+
+            if (value.Length == 0 || value.Length > max || !HeaderText.IsValid(value) || !isValid(value))
+            {
+                errors.Add(path, message);
+                continue;
+            }
+
+            if (!seen.Add(value))
+            {
+                errors.Add(path, $"'{value}' is listed twice");
+                continue;
+            }
+
+            result.Add(value);
+        }
+
+        return result;
+    }
+
+    private static bool IsSeries(string value) => value.Length == 4 && value.All(char.IsAsciiDigit);
+
+    private static bool IsLetters(string value, int length) => value.Length == length && value.All(char.IsAsciiLetter);
+
+    private static bool IsOrganization(string value) => OrganizationPath.IsValid(value);
+
+    private static bool IsEmployeeId(string value) => value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private sealed class Errors
+    {
+        private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+        public int Count => _errors.Count;
+
+        public void Add(string field, string message)
+        {
+            if (!_errors.TryGetValue(field, out var list))
+            {
+                _errors[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        public bool Has(string field) => _errors.ContainsKey(field);
+
+        public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Notices.Signup.Database;
+
+namespace Notices.Signup.Inbound;
+
+/// <summary>
+/// The state of inbound sources in the <c>signup.inbound_sources</c> table: a lease so that one instance at a time
+/// reads a mailbox, and the cursor that instance saves at the end of a round. Every write is conditional on holding
+/// the lease, so an instance that lost it (paused past its expiry) cannot overwrite the new holder's cursor.
+/// </summary>
+internal sealed class InboundSourceStore(IServiceScopeFactory scopes, TimeProvider time)
+{
+    /// <summary>Takes or renews the lease on <paramref name="source"/> for <paramref name="ttl"/>; false if another instance holds it.</summary>
+    public async Task<bool> TryAcquireLeaseAsync(string source, string holder, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var until = now + (long)ttl.TotalMilliseconds;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SignupDbContext>();
+        var taken = await db.InboundSources
+            .Where(s => s.Source == source && (s.LeaseHolder == null || s.LeaseHolder == holder || s.LeaseUntil < now))
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.LeaseHolder, holder).SetProperty(s => s.LeaseUntil, until), cancellationToken);
+        if (taken == 1)
+        {
+            return true;
+        }
+
+        if (await db.InboundSources.AnyAsync(s => s.Source == source, cancellationToken))
+        {
+            return false;
+        }
+
+        db.InboundSources.Add(new InboundSourceState { Source = source, LeaseHolder = holder, LeaseUntil = until, UpdatedAt = now });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance created the row first: it holds the lease.
+            return false;
+        }
+    }
+
+    public async Task ReleaseLeaseAsync(string source, string holder, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SignupDbContext>();
+        await db.InboundSources
+            .Where(s => s.Source == source && s.LeaseHolder == holder)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.LeaseHolder, (string?)null).SetProperty(s => s.LeaseUntil, 0L), cancellationToken);
+    }
+
+    public async Task<string?> GetCursorAsync(string source, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SignupDbContext>();
+        return await db.InboundSources.Where(s => s.Source == source).Select(s => s.Cursor).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Saves the cursor if <paramref name="holder"/> still holds the lease; false if it lost it.</summary>
+    public async Task<bool> SaveCursorAsync(string source, string holder, string cursor, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SignupDbContext>();
+        var saved = await db.InboundSources
+            .Where(s => s.Source == source && s.LeaseHolder == holder && s.LeaseUntil >= now)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.Cursor, cursor).SetProperty(s => s.UpdatedAt, now), cancellationToken);
+        return saved == 1;
+    }
+}
+
+internal static class InboundMailServices
+{
+    /// <summary>The inbound contract's plumbing; the host registers the configured <see cref="IInboundMailSource"/>.</summary>
+    public static IHostApplicationBuilder AddInboundMail(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<InboundMailOptions>().BindConfiguration(InboundMailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<InboundSourceStore>();
+        return builder;
+    }
+}

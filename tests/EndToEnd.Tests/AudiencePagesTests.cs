@@ -1,0 +1,145 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Notices.Composing;
+using Notices.Data;
+using Notices.Identity.Authorization;
+using Notices.Identity.Database;
+using Notices.Testing;
+
+namespace Notices.EndToEnd.Tests;
+
+/// <summary>The service with a small directory and one draft notice to shape: 1801s at GS-12 and two others.</summary>
+public sealed class AudienceService : IAsyncLifetime
+{
+    public const string AuthorId = "E2";
+
+    private TestDatabase? _database;
+
+    internal NoticesAppFactory App { get; private set; } = null!;
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    public Guid NoticeId { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        App = new NoticesAppFactory(_database, new Dictionary<string, string> { ["urls"] = "http://127.0.0.1:0" });
+        BaseUri = RunningApp.Start(App);
+        var loaded = await App.ImportDirectoryAsync(DirectoryCsv.File(
+        [
+            DirectoryCsv.Head(),
+            DirectoryCsv.Row(AuthorId, name: "Ada Lovelace", email: "ada.lovelace@agency.example"),
+            DirectoryCsv.Row("E3", name: "Grace Hopper", series: "0930", grade: "13", state: "TX"),
+            .. Enumerable.Range(4, 20).Select(i => DirectoryCsv.Row("E" + i, supervisor: AuthorId)),
+        ]));
+        if (!loaded.Accepted)
+        {
+            throw new InvalidOperationException("The test directory was refused: " + string.Join("; ", loaded.Problems));
+        }
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        var now = DateTimeOffset.UtcNow;
+        var notice = new Notice
+        {
+            Id = Guid.NewGuid(),
+            Title = "Volunteers needed: 60-day details",
+            Summary = "Sixty-day details in Houston.",
+            BodyMarkdown = "We need **experienced** officers.",
+            SenderName = "Office of the Director",
+            ReplyTo = "director@agency.example",
+            Opportunity = new Opportunity { LengthDays = 60, StartDate = DateOnly.FromDateTime(now.AddDays(60).UtcDateTime), Locations = [new DutyLocation("Houston", "TX", 5)] },
+            ResponseDeadline = now.AddDays(30),
+            Audience = new AudienceRules { Series = ["1801"], PayPlan = "GS", GradeMin = 11, GradeMax = 13 },
+            CreatedBy = AuthorId,
+            CreatedByName = "Ada Lovelace",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Notices.Add(notice);
+        await db.SaveChangesAsync();
+        NoticeId = notice.Id;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The audience builder and the preview page in a real browser: axe-core, the CSP, and the live count.</summary>
+public sealed class AudiencePagesTests(Browser browser, AudienceService service) : IClassFixture<Browser>, IClassFixture<AudienceService>
+{
+    [Fact]
+    public async Task Audience_builder_is_accessible_and_its_count_follows_the_fields_as_they_change()
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri);
+        await page.Page.SignInAsync("Ada", AudienceService.AuthorId, NoticesRoles.Author);
+
+        await page.GotoAsync($"/notices/{service.NoticeId}/audience");
+        await page.AssertAccessibleAsync();
+        var count = page.Page.Locator("#live-count-text");
+        Assert.Equal("21 people match these rules.", await count.InnerTextAsync());
+
+        await page.Page.GetByLabel("Job series").FillAsync("1801, 0930");
+        await Assertions.Expect(count).ToHaveTextAsync("22 people match these rules.");
+
+        await page.Page.GetByLabel("Lowest grade").FillAsync("13");
+        await Assertions.Expect(count).ToHaveTextAsync("1 person matches these rules.");
+
+        await page.Page.GetByLabel("Duty states").FillAsync("Texas");
+        await Assertions.Expect(count).ToContainTextAsync("Check the rules: Each state must be a 2-letter USPS code");
+        Assert.Equal("status", await page.Page.Locator("#live-count").GetAttributeAsync("role"));
+
+        // Without scripts' help: the button posts the form and the server renders the same count and the tables.
+        await page.Page.GetByLabel("Duty states").FillAsync("TX");
+        var posted = await page.Page.RunAndWaitForResponseAsync(
+            () => page.Page.GetByRole(AriaRole.Button, new() { Name = "Update count", Exact = true }).ClickAsync(),
+            response => response.Request.Method == "POST");
+        Assert.Equal(200, posted.Status);
+        await page.Page.WaitForLoadStateAsync(LoadState.Load);
+        await Assertions.Expect(count).ToHaveTextAsync("1 person matches these rules.");
+        Assert.Equal(1, await page.Page.Locator("#by-state tbody tr").CountAsync());
+        await page.AssertAccessibleAsync();
+    }
+
+    [Fact]
+    public async Task Preview_page_is_accessible_with_the_email_in_a_sandboxed_frame()
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri);
+        await page.Page.SignInAsync("Ada", AudienceService.AuthorId, NoticesRoles.Author);
+
+        await page.GotoAsync($"/notices/{service.NoticeId}/preview");
+        await page.Page.Locator("iframe[title]").WaitForAsync();
+        await page.AssertAccessibleAsync(enterFrames: false);
+        Assert.Equal(20, await page.Page.Locator("#sample tbody tr").CountAsync());
+        Assert.Equal("", await page.Page.Locator("iframe.notice-preview-frame").GetAttributeAsync("sandbox"));
+        Assert.Contains("Ada Lovelace", await page.Page.Locator("#email-text").InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.Page.Locator("#sample tbody a").Nth(3).ClickAsync();
+        await page.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("employeeId=E"));
+        await page.AssertAccessibleAsync(enterFrames: false);
+
+        // From the keyboard: the sample links jump to #email-heading, and Chrome may still be scrolling there when a
+        // mouse click is aimed (the click then lands beside the button).
+        var send = page.Page.GetByRole(AriaRole.Button, new() { Name = "Send a test to myself", Exact = true });
+        await send.FocusAsync();
+        var sent = await page.Page.RunAndWaitForResponseAsync(
+            () => page.Page.Keyboard.PressAsync("Enter"),
+            response => response.Request.Method == "POST",
+            new() { Timeout = 30_000 });
+        Assert.Equal(200, sent.Status);
+        await page.Page.WaitForLoadStateAsync(LoadState.Load);
+        await Assertions.Expect(page.Page.Locator("#test-send-result")).ToContainTextAsync("Test sent to your address, a***@agency.example.", new() { Timeout = 30_000 });
+        await page.AssertAccessibleAsync(enterFrames: false);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Playwright;
+using Notices.Identity.Authorization;
+
+namespace Notices.EndToEnd.Tests;
+
+/// <summary>The compose form (empty, with field errors, filled in) and the notice overview pass axe-core in a real browser.</summary>
+public sealed class NoticeComposeTests(Browser browser, RunningService service) : IClassFixture<Browser>, IClassFixture<RunningService>
+{
+    [Fact]
+    public async Task Compose_form_errors_and_overview_are_accessible()
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri);
+        await page.Page.SignInAsync("ada.lovelace", RunningService.AdminId, NoticesRoles.Author);
+
+        await page.GotoAsync("/notices/new");
+        await page.AssertAccessibleAsync();
+
+        // Nothing filled in: every required field is marked, and the summary links to it.
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        await page.Page.Locator(".usa-alert--error").WaitForAsync();
+        await page.AssertAccessibleAsync();
+        Assert.True(await page.Page.Locator(".usa-form-group--error").CountAsync() >= 5);
+
+        await page.Page.GetByLabel("Title", new() { Exact = true }).FillAsync("Volunteers needed: 60-day details");
+        await page.Page.GetByLabel("Summary", new() { Exact = true }).FillAsync("Sixty-day details in Houston.");
+        await page.Page.GetByLabel("Body", new() { Exact = true }).FillAsync("We need **experienced** officers. <script>alert(1)</script>");
+        await page.Page.GetByLabel("Sender's name").FillAsync("Office of the Director");
+        await page.Page.GetByLabel("Reply-to address").FillAsync("director@agency.example");
+        await page.Page.GetByLabel("Duty locations").FillAsync("Houston, TX, 20\nEl Paso, TX");
+        await page.Page.GetByLabel("Duties").FillAsync("Case management");
+        await page.Page.GetByLabel("Particularly needed series").FillAsync("1801");
+        await page.Page.GetByLabel("Job series").FillAsync("1801");
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        await page.Page.WaitForURLAsync(url => !url.EndsWith("/notices/new", StringComparison.Ordinal));
+
+        await page.AssertAccessibleAsync();
+        Assert.Equal("Volunteers needed: 60-day details", await page.Page.Locator("h1").InnerTextAsync());
+        Assert.Equal(0, await page.Page.Locator("main script").CountAsync());
+    }
+}

@@ -18,6 +18,9 @@ namespace Notices.Testing;
 public sealed record ReceivedMessage(string EnvelopeFrom, IReadOnlyList<string> EnvelopeTo, byte[] Raw, bool Secure)
 {
     public MimeMessage Parse() => MimeMessage.Load(new MemoryStream(Raw));
+
+    /// <summary>When the server stored it (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for rate checks.</summary>
+    public long ReceivedTimestamp { get; init; }
 }
 
 /// <summary>
@@ -80,6 +83,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
     public void Refuse(string address, int code, string text, bool closeConnection = false) =>
         _refusals[address] = (code, text, closeConnection);
 
+    /// <summary>Stops refusing this address (a relay's temporary refusal has cleared).</summary>
+    public void Accept(string address) => _refusals.TryRemove(address, out _);
+
     /// <summary>A self-signed certificate for 127.0.0.1 and localhost, made for one test.</summary>
     public static X509Certificate2 SelfSignedCertificate()
     {
@@ -132,7 +138,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
                 transaction.From.AsAddress(),
                 transaction.To.Select(to => to.AsAddress()).ToArray(),
                 buffer.ToArray(),
-                context.Pipe.IsSecure));
+                context.Pipe.IsSecure) { ReceivedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp() });
             return Task.FromResult(SmtpResponse.Ok);
         }
     }

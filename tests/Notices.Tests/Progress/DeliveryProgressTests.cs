@@ -26,7 +26,7 @@ public sealed partial class DeliveryProgressTests
     public async Task Counts_come_from_the_notices_own_rows_and_the_rate_from_sends_in_the_last_minute(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = new NoticesAppFactory(db, configureServices: TestAuthentication.Use);
+        await using var app = new NoticesAppFactory(db, NoSending, configureServices: TestAuthentication.Use);
         // 30 sends over the last 30 seconds (one a second), 100 long ago, and rows in every other state.
         var rows = Enumerable.Range(1, 30).Select(s => (OutboxState.Sent, (DateTimeOffset?)Now.AddSeconds(-s)))
             .Concat(Rows(100, OutboxState.Sent, Now.AddHours(-1)))
@@ -52,7 +52,7 @@ public sealed partial class DeliveryProgressTests
     public async Task A_paused_or_idle_send_has_no_estimated_finish_and_an_unknown_notice_none_at_all(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = new NoticesAppFactory(db, configureServices: TestAuthentication.Use);
+        await using var app = new NoticesAppFactory(db, NoSending, configureServices: TestAuthentication.Use);
         var paused = await app.SeedNoticeAsync(Rows(10, OutboxState.Sent, Now.AddSeconds(-5)).Concat(Rows(10, OutboxState.Queued)), paused: true);
         var idle = await app.SeedNoticeAsync(Rows(10, OutboxState.Sent, Now.AddMinutes(-5)).Concat(Rows(10, OutboxState.Queued)));
         var done = await app.SeedNoticeAsync(Rows(10, OutboxState.Sent, Now.AddSeconds(-5)), state: global::Notices.Composing.NoticeState.Sent);
@@ -78,7 +78,7 @@ public sealed partial class DeliveryProgressTests
     public async Task Delivery_api_answers_the_counts_to_authors_and_releasers_only(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = new NoticesAppFactory(db, configureServices: TestAuthentication.Use);
+        await using var app = new NoticesAppFactory(db, NoSending, configureServices: TestAuthentication.Use);
         var id = await app.SeedNoticeAsync(Rows(7, OutboxState.Queued).Concat(Rows(3, OutboxState.Sent, DateTimeOffset.UtcNow)));
 
         using var author = app.CreateClient().As("author", NoticesRoles.Author);
@@ -114,7 +114,7 @@ public sealed partial class DeliveryProgressTests
     public async Task Delivery_page_shows_a_progress_bar_the_counts_and_a_refresh_link_without_inline_script_or_style(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = new NoticesAppFactory(db, configureServices: TestAuthentication.Use);
+        await using var app = new NoticesAppFactory(db, NoSending, configureServices: TestAuthentication.Use);
         var id = await app.SeedNoticeAsync(Rows(1500, OutboxState.Queued).Concat(Rows(500, OutboxState.Sent, DateTimeOffset.UtcNow)).Concat(Rows(2, OutboxState.Failed)), title: "Details <in> Texas");
         using var releaser = app.CreateClient().As("releaser", NoticesRoles.Releaser);
 
@@ -150,7 +150,7 @@ public sealed partial class DeliveryProgressTests
     public async Task Cli_status_json_matches_the_api_and_list_names_the_notice(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = new NoticesAppFactory(db, configureServices: TestAuthentication.Use);
+        await using var app = new NoticesAppFactory(db, NoSending, configureServices: TestAuthentication.Use);
         var id = await app.SeedNoticeAsync(Rows(5, OutboxState.Queued).Concat(Rows(2, OutboxState.Failed)), title: "CLI notice");
         using var author = app.CreateClient().As("author", NoticesRoles.Author);
         var api = JsonDocument.Parse(await author.GetStringAsync(new Uri($"/api/notices/{id}/delivery", UriKind.Relative)));
@@ -181,7 +181,7 @@ public sealed partial class DeliveryProgressTests
     public async Task Cli_follow_draws_the_bar_until_nothing_is_queued_sending_or_deferred(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = new NoticesAppFactory(db, configureServices: TestAuthentication.Use);
+        await using var app = new NoticesAppFactory(db, NoSending, configureServices: TestAuthentication.Use);
         var id = await app.SeedNoticeAsync(Rows(40, OutboxState.Queued).Concat(Rows(10, OutboxState.Sent, DateTimeOffset.UtcNow)));
         using var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
@@ -195,6 +195,9 @@ public sealed partial class DeliveryProgressTests
         Assert.Equal(0, exit);
         Assert.Contains("50 of 50 done (100%)", output.ToString(), StringComparison.Ordinal);
     }
+
+    // These tests move the outbox rows themselves: the delivery workers stay off.
+    private static readonly Dictionary<string, string> NoSending = new() { ["Notices:Mail:Workers"] = "0" };
 
     private static async Task<DeliveryProgress?> QueryAsync(NoticesAppFactory app, Guid id, DateTimeOffset now)
     {

@@ -24,6 +24,13 @@ internal interface IMailSession : IAsyncDisposable
     /// payload was handed over; cancelled after that, the result is <see cref="DeliveryOutcome.Unknown"/>.
     /// </summary>
     ValueTask<DeliveryResult> SendAsync(MimeMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes the channel ready for the next message (for SMTP: connects, or recycles a connection that is due),
+    /// so that a caller holding a send-rate grant hands the message over at once. Null when ready; otherwise why
+    /// not (the same result <see cref="SendAsync"/> would give). Optional: sessions without a connection are ready.
+    /// </summary>
+    ValueTask<DeliveryResult?> ReadyAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<DeliveryResult?>(null);
 }
 
 internal enum DeliveryOutcome

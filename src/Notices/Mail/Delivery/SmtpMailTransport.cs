@@ -128,6 +128,16 @@ internal sealed class SmtpMailSession(SmtpMailTransport transport, SmtpOptions o
         }
     }
 
+    public async ValueTask<DeliveryResult?> ReadyAsync(CancellationToken cancellationToken = default)
+    {
+        if (_client is { IsConnected: true } && _sentOnConnection >= options.RecycleAfterMessages)
+        {
+            await CloseAsync(quit: true);
+        }
+
+        return await EnsureConnectedAsync(cancellationToken);
+    }
+
     private async ValueTask<DeliveryResult?> EnsureConnectedAsync(CancellationToken cancellationToken)
     {
         if (_client is { IsConnected: true })

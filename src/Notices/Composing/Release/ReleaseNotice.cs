@@ -23,6 +23,7 @@ internal sealed partial class ReleaseNoticeHandler(
     MailMessageFactory mail,
     IOptions<ReleaseOptions> options,
     TimeProvider time,
+    Delivery.DeliverySignal delivery,
     ILogger<ReleaseNoticeHandler> logger)
 {
     public const string OwnNotice = "you cannot release a notice you wrote or submitted; another releaser must release it";
@@ -113,6 +114,7 @@ internal sealed partial class ReleaseNoticeHandler(
         }
 
         LogReleased(logger, id, written);
+        delivery.Notify(); // this instance's idle workers start now; others find the rows at their next poll
         return ComposeOutcome<Notice>.Ok(await db.Notices.AsNoTracking().FirstAsync(n => n.Id == id, cancellationToken));
     }
 

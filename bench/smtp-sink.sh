@@ -14,24 +14,12 @@ cd "$(dirname "$0")/.."
 messages=${1:-20000}
 connections=${2:-4}
 port=${SINK_PORT:-25825}
-postfix=${POSTFIX_DIR:-/tmp/notices-postfix}
 
-if [ ! -x "$postfix/usr/sbin/smtp-sink" ]; then
-  mkdir -p "$postfix/deb"
-  (cd "$postfix/deb" && apt-get download postfix >/dev/null)
-  dpkg -x "$postfix"/deb/postfix_*.deb "$postfix"
-fi
-export LD_LIBRARY_PATH="$postfix/usr/lib/postfix${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-sink="$postfix/usr/sbin/smtp-sink"
-source="$postfix/usr/sbin/smtp-source"
-
-# -u: smtp-sink drops root privileges to this user.
-user=$(id -un); [ "$user" = root ] && user=nobody
-"$sink" -u "$user" 127.0.0.1:"$port" 256 &
-sink_pid=$!
+. bench/postfix.sh
+postfix_fetch
+postfix_sink_start "$port"
 trap 'kill "$sink_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
 
 [ -n "${SKIP_BUILD:-}" ] || dotnet build bench/Notices.Benchmarks -c Release -nologo -v q >/dev/null
 ours=$(dotnet bench/Notices.Benchmarks/bin/Release/net10.0/Notices.Benchmarks.dll smtp-load --port "$port" --messages "$messages" --connections "$connections")

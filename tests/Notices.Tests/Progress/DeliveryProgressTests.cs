@@ -111,6 +111,65 @@ public sealed partial class DeliveryProgressTests
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
+    public async Task Releasers_pause_resume_and_cancel_from_the_delivery_page_and_authors_only_watch(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var app = new NoticesAppFactory(db, NoSending, configureServices: TestAuthentication.Use);
+        var id = await app.SeedNoticeAsync(Rows(30, OutboxState.Queued).Concat(Rows(5, OutboxState.Sent, DateTimeOffset.UtcNow)));
+        var page = $"/notices/{id}/delivery";
+        using var releaser = app.CreateClient().As("releaser", NoticesRoles.Releaser);
+        using var author = app.CreateClient().As("author", NoticesRoles.Author);
+
+        var authorView = await (await author.GetAsync(new Uri(page, UriKind.Relative))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Pause sending", authorView, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cancel the send", authorView, StringComparison.Ordinal);
+
+        using (var paused = await releaser.PostFormAsync(page, "pause", []))
+        {
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+            Assert.Contains("Sending is paused.", await paused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.True(await NoticeFlagAsync(app, id, n => n.DeliveryPaused));
+        using (var resumed = await releaser.PostFormAsync(page, "resume", []))
+        {
+            Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        }
+
+        Assert.False(await NoticeFlagAsync(app, id, n => n.DeliveryPaused));
+
+        using (var unconfirmed = await releaser.PostFormAsync(page, "cancel", []))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        }
+
+        Assert.False(await NoticeFlagAsync(app, id, n => n.State == global::Notices.Composing.NoticeState.Cancelled));
+        using (var cancelled = await releaser.PostFormAsync(page, "cancel", [new("ConfirmCancel", "true")]))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        }
+
+        Assert.True(await NoticeFlagAsync(app, id, n => n.State == global::Notices.Composing.NoticeState.Cancelled));
+        using var scope = app.Services.CreateScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<NoticesDbContext>().Outbox.Where(o => o.NoticeId == id);
+        Assert.Equal(30, outbox.Count(o => o.State == OutboxState.Cancelled));
+        Assert.Equal(5, outbox.Count(o => o.State == OutboxState.Sent));
+        var audit = scope.ServiceProvider.GetRequiredService<NoticesDbContext>().NoticeEvents.Where(e => e.NoticeId == id && e.Channel == "portal").Select(e => e.Action).ToList();
+        Assert.Contains("paused", audit);
+        Assert.Contains("resumed", audit);
+        Assert.Contains("cancelled", audit);
+    }
+
+    private static async Task<bool> NoticeFlagAsync(NoticesAppFactory app, Guid id, System.Linq.Expressions.Expression<Func<global::Notices.Composing.Notice, bool>> flag)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Notices.Where(n => n.Id == id).Where(flag));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
     public async Task Delivery_page_shows_a_progress_bar_the_counts_and_a_refresh_link_without_inline_script_or_style(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -88,6 +88,8 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
             // Claims scan by state and due time; progress counts by notice and state.
             o.HasIndex(x => new { x.State, x.NextAttemptAt });
             o.HasIndex(x => new { x.NoticeId, x.State });
+            // Claims walk unfinished rows in Id order (queued, sending, deferred); sent rows leave the index.
+            o.HasIndex(x => x.Id, "IX_outbox_Claimable").HasFilter("\"State\" IN (0, 1, 3)");
         });
     }
 

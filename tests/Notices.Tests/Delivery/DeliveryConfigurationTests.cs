@@ -17,9 +17,18 @@ public sealed class DeliveryConfigurationTests
     public async Task Invalid_delivery_setting_stops_the_service_naming_the_key(string key, string value)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = new NoticesAppFactory(database, new Dictionary<string, string> { [key] = value });
+        var settings = new Dictionary<string, string>(database.Settings)
+        {
+            ["Notices:PublicBaseUrl"] = "https://notices.agency.example",
+            ["Notices:Demo:Enabled"] = "false",
+            [key] = value,
+        };
 
-        var error = Record.Exception(() => app.CreateClient());
+        // The real host and its real start, without WebApplicationFactory: its deferred entry point can race a start
+        // that fails at once and report the host as disposed instead of the validation error.
+        string[] args = ["--environment=Development", .. settings.Select(s => $"--{s.Key}={s.Value}")];
+        await using var app = global::Notices.Hosting.NoticesApp.CreateBuilder(args).Build();
+        var error = await Record.ExceptionAsync(() => app.StartAsync());
 
         Assert.NotNull(error);
         Assert.Contains(key, Flatten(error), StringComparison.Ordinal);

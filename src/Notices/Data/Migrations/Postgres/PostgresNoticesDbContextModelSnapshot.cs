@@ -327,6 +327,9 @@ namespace Notices.Data.Migrations.Postgres
 
                     b.HasIndex("State", "NextAttemptAt");
 
+                    b.HasIndex(new[] { "Id" }, "IX_outbox_Claimable")
+                        .HasFilter("\"State\" IN (0, 1, 3)");
+
                     b.ToTable("outbox", "notices");
                 });
 #pragma warning restore 612, 618

@@ -315,6 +315,9 @@ namespace Notices.Data.Migrations.Sqlite
 
                     b.HasIndex("State", "NextAttemptAt");
 
+                    b.HasIndex(new[] { "Id" }, "IX_outbox_Claimable")
+                        .HasFilter("\"State\" IN (0, 1, 3)");
+
                     b.ToTable("outbox", (string)null);
                 });
 #pragma warning restore 612, 618

@@ -46,6 +46,29 @@ public sealed class NoticesAppFactory : WebApplicationFactory<Program>
 
     public DatabaseProvider Provider => Database.Provider;
 
+    /// <summary>
+    /// Starts the real host with these settings (no test server) and returns why it refused to start, or null.
+    /// For start-up validation tests: WebApplicationFactory's deferred entry point can race a start that fails at once
+    /// and report the host as disposed instead of the validation error.
+    /// </summary>
+    public async Task<Exception?> StartupErrorAsync()
+    {
+        string[] args = ["--environment=" + _environment, .. _settings.Select(s => $"--{s.Key}={s.Value}")];
+        Exception? error = null;
+        try
+        {
+            await using var app = global::Notices.Hosting.NoticesApp.CreateBuilder(args).Build();
+            await app.StartAsync();
+            await app.StopAsync();
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+
+        return error;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);

@@ -11,7 +11,7 @@ public sealed class ConfigurationTests
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var app = new NoticesAppFactory(database, new Dictionary<string, string> { ["Notices:Database:Provider"] = "Oracle" });
 
-        var error = Record.Exception(() => app.CreateClient());
+        var error = await app.StartupErrorAsync();
 
         Assert.NotNull(error);
         Assert.Contains("Notices:Database:Provider", Flatten(error), StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public sealed class ConfigurationTests
             ["ConnectionStrings:Notices"] = "",
         });
 
-        var error = Record.Exception(() => app.CreateClient());
+        var error = await app.StartupErrorAsync();
 
         Assert.NotNull(error);
         Assert.Contains("ConnectionStrings:Notices", Flatten(error), StringComparison.Ordinal);

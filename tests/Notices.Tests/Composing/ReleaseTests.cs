@@ -124,7 +124,7 @@ public sealed class ReleaseTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var app = new NoticesAppFactory(db, new Dictionary<string, string> { ["Notices:Release:SinglePersonBelow"] = "-1" });
 
-        var failure = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        var failure = Assert.IsAssignableFrom<Exception>(await app.StartupErrorAsync());
 
         Assert.Contains("Notices:Release:SinglePersonBelow", failure.ToString(), StringComparison.Ordinal);
     }

@@ -207,6 +207,51 @@ public sealed class NoticeEmailTests
         Assert.Equal("Email", Assert.Throws<InvalidMailHeaderException>(() => prepared.Build(Jo with { Email = "a@b.example\r\nBcc: c@d.example" }, Link, MessageId)).ParamName);
     }
 
+    [Theory]
+    [InlineData("Jo Doe")]
+    [InlineData("Zoë Ångström-Łukasiewicz de la Peña y Müller-Lüdenscheidt von Württemberg-Hohenzollern III")]
+    [InlineData("  trailing space and = equals =3D   ")]
+    public void Parts_encoded_once_per_notice_decode_to_the_filled_text_with_lines_within_76_octets(string name)
+    {
+        const string Line = "Ünïcödé text with trailing spaces   \r\nand a very long line that goes on and on well past seventy-six octets, so the encoder must fold it softly =, ";
+        var segments = Segments.Split($"{Line}Hello [[N]],\r\n{Line}[[L]]\r\n{Line}[[L]][[N]]{Line}end", new StandIns("[[N]]", "[[L]]"));
+        const string Link = "https://notices.agency.example/s/AbC-dEf_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN";
+
+        var encoded = segments.FillEncoded(name, Link);
+
+        var decoder = new MimeKit.Encodings.QuotedPrintableDecoder();
+        var decoded = new byte[decoder.EstimateOutputLength(encoded.Length)];
+        var length = decoder.Decode(encoded, 0, encoded.Length, decoded);
+        Assert.Equal(
+            Encoding.UTF8.GetString(segments.Fill(name, Link)).Replace("\r\n", "\n", StringComparison.Ordinal),
+            Encoding.UTF8.GetString(decoded, 0, length));
+        Assert.All(Encoding.ASCII.GetString(encoded).Split('\n'), line => Assert.True(line.Length <= 76, $"{line.Length}: {line}"));
+        Assert.All(encoded, b => Assert.True(b is (byte)'\n' or >= 32 and < 127, $"byte {b}"));
+    }
+
+    [Fact]
+    public async Task A_written_and_parsed_notice_email_gives_back_the_recipients_name_and_link()
+    {
+        await using var host = MailTestHost.Create();
+        var prepared = await Factory(host).PrepareAsync(SampleNotice());
+        var name = "Zoë Ångström-Łukasiewicz de la Peña y Müller-Lüdenscheidt von Württemberg-Hohenzollern III";
+
+        using var message = prepared.Build(Jo with { DisplayName = name }, Link, MessageId);
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        stream.Position = 0;
+        using var parsed = MimeMessage.Load(stream);
+
+        Assert.Equal(message.TextBody, parsed.TextBody);
+        Assert.Equal(message.HtmlBody, parsed.HtmlBody);
+        Assert.Contains($"Hello {name},", parsed.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"Hello {System.Net.WebUtility.HtmlEncode(name)},", parsed.HtmlBody, StringComparison.Ordinal);
+        Assert.Equal(1, Count(parsed.TextBody ?? "", Link.AbsoluteUri));
+        Assert.Equal(1, Count(parsed.HtmlBody ?? "", Link.AbsoluteUri));
+        Assert.All(Encoding.UTF8.GetString(stream.ToArray()).Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 998, $"{line.Length}"));
+        Assert.All(parsed.BodyParts.OfType<TextPart>(), p => Assert.Equal(ContentEncoding.QuotedPrintable, p.ContentTransferEncoding));
+    }
+
     internal static INoticeEmailFactory Factory(MailTestHost host) =>
         new NoticeEmailFactory(host.Renderer, host.Messages, host.Links, TimeProvider.System);
 

@@ -111,11 +111,17 @@ internal sealed class Segments
     private readonly Slot[] _slots;
     private readonly int _literalBytes;
 
+    // The literals quoted-printable encoded once per notice; see FillEncoded.
+    private readonly byte[][] _encoded;
+    private readonly int _encodedBytes;
+
     private Segments(byte[][] literals, Slot[] slots)
     {
         _literals = literals;
         _slots = slots;
         _literalBytes = literals.Sum(l => l.Length);
+        _encoded = [.. literals.Select(l => QuotedPrintable.EncodeLines(l))];
+        _encodedBytes = _encoded.Sum(l => l.Length);
         NameCount = slots.Count(s => s == Slot.Name);
         LinkCount = slots.Length - NameCount;
     }
@@ -165,5 +171,60 @@ internal sealed class Segments
         }
 
         return bytes;
+    }
+
+    /// <summary>
+    /// The part's content already quoted-printable encoded: the literals encoded once per notice, only
+    /// <paramref name="name"/> and <paramref name="link"/> (both already encoded for the part) encoded per recipient.
+    /// Every piece starts on a line of its own (a soft line break ends the one before), so lines stay within 76
+    /// octets and decoding gives exactly <see cref="Fill"/>'s bytes.
+    /// </summary>
+    public byte[] FillEncoded(string name, string link)
+    {
+        var encodedName = QuotedPrintable.EncodeLines(Encoding.UTF8.GetBytes(name));
+        var encodedLink = QuotedPrintable.EncodeLines(Encoding.UTF8.GetBytes(link));
+        var bytes = new byte[_encodedBytes + (NameCount * encodedName.Length) + (LinkCount * encodedLink.Length)];
+        var span = bytes.AsSpan();
+        for (var i = 0; i < _encoded.Length; i++)
+        {
+            _encoded[i].CopyTo(span);
+            span = span[_encoded[i].Length..];
+            if (i < _slots.Length)
+            {
+                var value = _slots[i] == Slot.Name ? encodedName : encodedLink;
+                value.CopyTo(span);
+                span = span[value.Length..];
+            }
+        }
+
+        return bytes;
+    }
+}
+
+/// <summary>Quoted-printable encoding of a piece that must end at a line boundary (LF line ends; MimeKit writes CRLF).</summary>
+internal static class QuotedPrintable
+{
+    private static readonly byte[] SoftBreak = "=\n"u8.ToArray();
+
+    /// <returns>The encoded bytes, ending with a line break (a soft one, "=\n", unless the piece ended with one).</returns>
+    public static byte[] EncodeLines(byte[] utf8)
+    {
+        if (utf8.Length == 0)
+        {
+            return [];
+        }
+
+        // One line-end convention in the encoder's input: CRLF → LF (a CR alone would be encoded as =0D).
+        var input = utf8.AsSpan().IndexOf((byte)'\r') < 0 ? utf8 : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8).Replace("\r\n", "\n", StringComparison.Ordinal));
+        var encoder = new MimeKit.Encodings.QuotedPrintableEncoder();
+        var output = new byte[encoder.EstimateOutputLength(input.Length) + SoftBreak.Length];
+        var length = encoder.Flush(input, 0, input.Length, output);
+        if (length == 0 || output[length - 1] != (byte)'\n')
+        {
+            SoftBreak.CopyTo(output, length);
+            length += SoftBreak.Length;
+        }
+
+        return output.AsSpan(0, length).ToArray();
     }
 }

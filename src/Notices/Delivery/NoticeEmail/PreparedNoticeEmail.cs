@@ -56,17 +56,18 @@ internal sealed class PreparedNoticeEmail(
         message.Headers.Add("X-Auto-Response-Suppress", "OOF, AutoReply");
         message.Body = new MultipartAlternative
         {
-            Part(TextFormat.Plain, template.Text.Fill(name, link)),
-            Part(TextFormat.Html, template.Html.Fill(HtmlEncode(name), HtmlEncode(link))),
+            Part(TextFormat.Plain, template.Text.FillEncoded(name, link)),
+            Part(TextFormat.Html, template.Html.FillEncoded(HtmlEncode(name), HtmlEncode(link))),
         };
         return message;
     }
 
-    private static TextPart Part(TextFormat format, byte[] utf8)
+    /// <param name="encoded">The part's UTF-8 content, already quoted-printable encoded: MimeKit writes it as it is.</param>
+    private static TextPart Part(TextFormat format, byte[] encoded)
     {
         var part = new TextPart(format) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
         part.ContentType.Charset = "utf-8";
-        part.Content = new MimeContent(new MemoryStream(utf8, writable: false));
+        part.Content = new MimeContent(new MemoryStream(encoded, writable: false), ContentEncoding.QuotedPrintable);
         return part;
     }
 

@@ -11,7 +11,7 @@ namespace Notices.Delivery.Sending;
 /// <summary>
 /// One sender: one mail session (one SMTP connection, reused and recycled by the transport), looping claim → send
 /// each → record each. The unrecorded window of a message is its handover: <c>HandoverStartedAt</c> is written just
-/// before it and the outcome just after the relay's reply.
+/// before it and the outcome just after the relay's reply, in the same write as the next row's handover.
 /// </summary>
 internal sealed partial class DeliveryWorker(
     string owner,
@@ -93,9 +93,19 @@ internal sealed partial class DeliveryWorker(
     }
 
     /// <returns>How long to hold this worker when the relay itself is failing; null otherwise.</returns>
+    /// <remarks>
+    /// The next row's message is built before the current one goes out, so that right after the relay's reply one write
+    /// records this outcome and starts the next handover: a sent message's unrecorded window is that one statement.
+    /// </remarks>
     private async Task<TimeSpan?> SendBatchAsync(OutboxLedger ledger, IMailSession session, IReadOnlyList<ClaimedRow> batch, CancellationToken stopping)
     {
         var pending = batch.Select(r => r.Id).ToHashSet();
+        // Outcomes not yet written: they go with the next write (the next handover, or the flush at the end).
+        var unrecorded = new List<(long Id, RowOutcome Outcome)>(2);
+        var held = new HashSet<Guid>();
+        var leaseRenewAt = time.GetUtcNow() + (options.LeaseDuration / 2);
+        var position = 0;
+        Prepared? current = null;
         try
         {
             var reclaimed = batch.Where(r => r.Reclaimed).ToList();
@@ -107,16 +117,98 @@ internal sealed partial class DeliveryWorker(
                 LogReclaimed(logger, owner, reclaimed.Count, inFlight, options.InFlightPolicy);
             }
 
-            var leaseRenewAt = time.GetUtcNow() + (options.LeaseDuration / 2);
-            var held = new HashSet<Guid>();
-            foreach (var row in batch)
+            current = await NextAsync();
+            while (current is { } item)
+            {
+                current = null;
+                using var message = item.Message;
+                var row = item.Row;
+                var granted = await ledger.WriteAsync(unrecorded, row.Id, owner, CancellationToken.None);
+                unrecorded.Clear();
+                if (!granted)
+                {
+                    // Paused or cancelled since the claim (or the lease was lost): leave the notice's other rows too.
+                    held.Add(row.NoticeId);
+                    current = await NextAsync();
+                    continue;
+                }
+
+                // Build the next message now, not after this one's reply: it would lengthen the unrecorded window.
+                var next = await NextAsync();
+
+                // Connect (or recycle) before taking a grant, so the grant is spent at once: the relay then sees the
+                // limiter's pace, not our connection set-up or our database's.
+                var notReady = await session.ReadyAsync(stopping);
+                if (_throttled && notReady is null)
+                {
+                    // Stopping while held gives the row back (and clears its handover mark) in the finally below.
+                    var grant = await AcquireAsync(next, stopping);
+                    if (grant.Waited > options.LeaseDuration / 4)
+                    {
+                        // A long hold (tight limits, a relay's Retry-After): keep the batch's leases, and make sure
+                        // this row is still ours before it goes out.
+                        await ledger.RenewAsync(pending, owner, options.LeaseDuration, stopping);
+                        leaseRenewAt = time.GetUtcNow() + (options.LeaseDuration / 2);
+                        if (await ledger.RenewAsync([row.Id], owner, options.LeaseDuration, stopping) == 0)
+                        {
+                            pending.Remove(row.Id);
+                            current = next;
+                            continue;
+                        }
+                    }
+                }
+
+                // From here the message is in hand: finish it and record it even when asked to stop.
+                pending.Remove(row.Id);
+                var result = notReady ?? await session.SendAsync(message, CancellationToken.None);
+                var outcome = Classify(row, result);
+                unrecorded.Add((row.Id, outcome));
+                metrics.Message(outcome.State.ToString().ToLowerInvariant());
+                LogOutcome(logger, owner, MailAddresses.Mask(row.Email), outcome.State, result.StatusCode);
+
+                if (result.RelayProblem)
+                {
+                    next?.Message.Dispose();
+                    _relayProblems++;
+                    var pause = Backoff.Delay(_relayProblems, options.RetryBase, options.RetryCap, Random.Shared) + (options.RetryBase / 2);
+                    LogRelayProblem(logger, owner, pause, MailAddresses.MaskAll(result.Detail));
+                    return pause;
+                }
+
+                _relayProblems = 0;
+                current = next;
+            }
+
+            return null;
+        }
+        finally
+        {
+            current?.Message.Dispose();
+            if (unrecorded.Count > 0)
+            {
+                await ledger.WriteAsync(unrecorded, null, owner, CancellationToken.None);
+            }
+
+            if (pending.Count > 0)
+            {
+                // Shutdown, a pause or cancel, or a relay problem: give the rest back at once rather than at lease expiry.
+                await ledger.ReleaseAsync(pending, owner, CancellationToken.None);
+            }
+        }
+
+        // The next row to hand over, its message built; rows that need no handover (an in-flight row under at-most-once,
+        // an address the message cannot be built for) get their outcome queued for the next write. Null at the end of
+        // the batch or when stopping (the rest goes back to the queue).
+        async Task<Prepared?> NextAsync()
+        {
+            while (position < batch.Count)
             {
                 if (stopping.IsCancellationRequested)
                 {
-                    // Shutting down: the rest goes back to the queue in the finally below.
-                    break;
+                    return null;
                 }
 
+                var row = batch[position++];
                 if (held.Contains(row.NoticeId))
                 {
                     continue;
@@ -125,7 +217,7 @@ internal sealed partial class DeliveryWorker(
                 if (row.WasInFlight && options.InFlightPolicy == InFlightPolicy.AtMostOnce)
                 {
                     // It may have reached the relay before a crash: do not risk a second copy; an operator resends.
-                    await ledger.RecordAsync(row.Id, owner, new RowOutcome(OutboxState.Unknown, "the sender stopped during the handover; the relay may have taken it", null, null), CancellationToken.None);
+                    unrecorded.Add((row.Id, new RowOutcome(OutboxState.Unknown, "the sender stopped during the handover; the relay may have taken it", null, null)));
                     pending.Remove(row.Id);
                     metrics.Message("unknown");
                     continue;
@@ -138,81 +230,39 @@ internal sealed partial class DeliveryWorker(
                 }
 
                 var mail = await mails.GetAsync(ledger.Db, row.NoticeId, stopping);
-                MimeMessage message;
                 try
                 {
-                    message = mail.Email.Build(new NoticeEmailRecipient(row.EmployeeId, row.DisplayName, row.Email, row.JobSeries), mail.SignupLink(links, row.EmployeeId), row.MessageId);
+                    return new Prepared(row, mail.Email.Build(new NoticeEmailRecipient(row.EmployeeId, row.DisplayName, row.Email, row.JobSeries), mail.SignupLink(links, row.EmployeeId), row.MessageId));
                 }
                 catch (ArgumentException exception)
                 {
                     // A recipient the message cannot be addressed to (a malformed address in the directory).
-                    await ledger.RecordAsync(row.Id, owner, new RowOutcome(OutboxState.Failed, "could not build the message: " + exception.Message, null, null), CancellationToken.None);
+                    unrecorded.Add((row.Id, new RowOutcome(OutboxState.Failed, "could not build the message: " + exception.Message, null, null)));
                     pending.Remove(row.Id);
                     metrics.Message("failed");
-                    continue;
-                }
-
-                using (message)
-                {
-                    if (!await ledger.StartHandoverAsync(row.Id, owner, stopping))
-                    {
-                        // Paused or cancelled since the claim (or the lease was lost): leave the notice's other rows too.
-                        held.Add(row.NoticeId);
-                        continue;
-                    }
-
-                    // Connect (or recycle) before taking a grant, so the grant is spent at once: the relay then sees
-                    // the limiter's pace, not our connection set-up or our database's.
-                    var notReady = await session.ReadyAsync(stopping);
-                    if (_throttled && notReady is null)
-                    {
-                        // Stopping while held gives the row back (and clears its handover mark) in the finally below.
-                        var grant = await limiter.AcquireAsync(1, stopping);
-                        if (grant.Waited > options.LeaseDuration / 4)
-                        {
-                            // A long hold (tight limits, a relay's Retry-After): keep the batch's leases, and make sure
-                            // this row is still ours before it goes out.
-                            await ledger.RenewAsync(pending, owner, options.LeaseDuration, stopping);
-                            leaseRenewAt = time.GetUtcNow() + (options.LeaseDuration / 2);
-                            if (await ledger.RenewAsync([row.Id], owner, options.LeaseDuration, stopping) == 0)
-                            {
-                                pending.Remove(row.Id);
-                                continue;
-                            }
-                        }
-                    }
-
-                    // From here the message is in hand: finish it and record it even when asked to stop.
-                    pending.Remove(row.Id);
-                    var result = notReady ?? await session.SendAsync(message, CancellationToken.None);
-                    var outcome = Classify(row, result);
-                    await ledger.RecordAsync(row.Id, owner, outcome, CancellationToken.None);
-                    metrics.Message(outcome.State.ToString().ToLowerInvariant());
-                    LogOutcome(logger, owner, MailAddresses.Mask(row.Email), outcome.State, result.StatusCode);
-
-                    if (result.RelayProblem)
-                    {
-                        _relayProblems++;
-                        var pause = Backoff.Delay(_relayProblems, options.RetryBase, options.RetryCap, Random.Shared) + (options.RetryBase / 2);
-                        LogRelayProblem(logger, owner, pause, MailAddresses.MaskAll(result.Detail));
-                        return pause;
-                    }
-
-                    _relayProblems = 0;
                 }
             }
 
             return null;
         }
-        finally
+    }
+
+    /// <summary>Takes a grant; if stopping interrupts the wait, the already built next message is disposed.</summary>
+    private async Task<Lease> AcquireAsync(Prepared? next, CancellationToken stopping)
+    {
+        try
         {
-            if (pending.Count > 0)
-            {
-                // Shutdown, a pause or cancel, or a relay problem: give the rest back at once rather than at lease expiry.
-                await ledger.ReleaseAsync(pending, owner, CancellationToken.None);
-            }
+            return await limiter.AcquireAsync(1, stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            next?.Message.Dispose();
+            throw;
         }
     }
+
+    /// <summary>A leased row with its message built, ready for its handover.</summary>
+    private sealed record Prepared(ClaimedRow Row, MimeMessage Message);
 
     private RowOutcome Classify(ClaimedRow row, DeliveryResult result)
     {

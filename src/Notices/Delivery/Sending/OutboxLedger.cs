@@ -189,43 +189,134 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
     }
 
     /// <summary>
-    /// Marks the row as being handed over, just before the message goes to the relay, and counts the attempt. Refused
-    /// (false) when the lease was lost, or the notice was paused or cancelled since the claim.
+    /// One round trip and one commit: records the outcomes of rows this worker finished (ending their leases) and, when
+    /// <paramref name="handover"/> is given, marks that row as being handed over (just before its message goes to the
+    /// relay) and counts the attempt. A worker calls it right after the relay's reply with the next row's handover, so a
+    /// sent message's unrecorded window is this one statement, and each message costs one write, not two.
     /// </summary>
-    public async Task<bool> StartHandoverAsync(long id, string owner, CancellationToken cancellationToken)
+    /// <returns>
+    /// Whether the handover was granted: false when the lease was lost, or the notice was paused or cancelled since the
+    /// claim. An outcome whose lease was lost meanwhile is not written (another worker holds the row now).
+    /// </returns>
+    public async Task<bool> WriteAsync(IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, CancellationToken cancellationToken)
     {
+        if (outcomes.Count == 0 && handover is null)
+        {
+            return true;
+        }
+
         var now = time.GetUtcNow();
-        var changed = await db.Outbox
-            .Where(o => o.Id == id && o.LeaseOwner == owner && o.State == OutboxState.Sending
-                && db.Notices.Any(n => n.Id == o.NoticeId && n.State == NoticeState.Released && !n.DeliveryPaused))
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(o => o.HandoverStartedAt, now)
-                    .SetProperty(o => o.Attempts, o => o.Attempts + 1)
-                    .SetProperty(o => o.UpdatedAt, now),
-                cancellationToken);
-        return changed == 1;
+        var connection = await OpenAsync(cancellationToken);
+        return _postgres
+            ? await WritePostgresAsync(connection, outcomes, handover, owner, now, cancellationToken)
+            : await WriteSqliteAsync(connection, outcomes, handover, owner, now, cancellationToken);
     }
 
-    /// <summary>Records the outcome and ends the lease. False if the lease was lost meanwhile (nothing written).</summary>
-    public async Task<bool> RecordAsync(long id, string owner, RowOutcome outcome, CancellationToken cancellationToken)
+    // Statements the worker runs for every message: raw, prepared once per connection (PostgreSQL keeps prepared
+    // statements per physical connection; the worker holds its connection for life), no EF query pipeline.
+    private const string RecordSql = """
+        UPDATE {0} SET "State" = @state, "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL, "HandoverStartedAt" = NULL,
+            "NextAttemptAt" = @next, "LastDetail" = @detail, "LastStatusCode" = @code, "SentAt" = @sentAt, "UpdatedAt" = @now
+        WHERE "Id" = @id AND "LeaseOwner" = @me AND "State" = 1
+        """;
+
+    private const string HandoverSql = """
+        UPDATE {0} SET "HandoverStartedAt" = @now, "Attempts" = "Attempts" + 1, "UpdatedAt" = @now
+        WHERE "Id" = @id AND "LeaseOwner" = @me AND "State" = 1
+          AND EXISTS (SELECT 1 FROM {1} n WHERE n."Id" = {0}."NoticeId" AND n."State" = 2 AND NOT n."DeliveryPaused")
+        """;
+
+    private static readonly string RecordPostgres = string.Format(System.Globalization.CultureInfo.InvariantCulture, RecordSql, "notices.outbox");
+    private static readonly string HandoverPostgres = string.Format(System.Globalization.CultureInfo.InvariantCulture, HandoverSql, "notices.outbox", "notices.notices");
+    private static readonly string RecordSqlite = string.Format(System.Globalization.CultureInfo.InvariantCulture, RecordSql, "\"outbox\"");
+    private static readonly string HandoverSqlite = string.Format(System.Globalization.CultureInfo.InvariantCulture, HandoverSql, "\"outbox\"", "\"notices\"");
+
+    private static async Task<bool> WritePostgresAsync(DbConnection connection, IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        DateTimeOffset? sentAt = outcome.State == OutboxState.Sent ? now : null;
-        var detail = Truncate(outcome.Detail);
-        var changed = await db.Outbox
-            .Where(o => o.Id == id && o.LeaseOwner == owner && o.State == OutboxState.Sending)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(o => o.State, outcome.State)
-                    .SetProperty(o => o.LeaseOwner, (string?)null)
-                    .SetProperty(o => o.LeaseExpiresAt, (DateTimeOffset?)null)
-                    .SetProperty(o => o.HandoverStartedAt, (DateTimeOffset?)null)
-                    .SetProperty(o => o.NextAttemptAt, outcome.NextAttemptAt)
-                    .SetProperty(o => o.LastDetail, detail)
-                    .SetProperty(o => o.LastStatusCode, outcome.StatusCode)
-                    .SetProperty(o => o.SentAt, sentAt)
-                    .SetProperty(o => o.UpdatedAt, now),
-                cancellationToken);
-        return changed == 1;
+        // A batch without a transaction runs as one implicit transaction: one commit for all its statements.
+        await using var batch = connection.CreateBatch();
+        foreach (var (id, outcome) in outcomes)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = RecordPostgres;
+            AddRecordParameters(command.Parameters, command.CreateParameter, id, owner, outcome, now, static t => t);
+            batch.BatchCommands.Add(command);
+        }
+
+        if (handover is { } next)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = HandoverPostgres;
+            AddHandoverParameters(command.Parameters, command.CreateParameter, next, owner, now, static t => t);
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.PrepareAsync(cancellationToken);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return handover is null || batch.BatchCommands[^1].RecordsAffected == 1;
+    }
+
+    private DbCommand? _recordSqlite;
+    private DbCommand? _handoverSqlite;
+
+    private async Task<bool> WriteSqliteAsync(DbConnection connection, IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Microsoft.Data.Sqlite has no DbBatch: one short IMMEDIATE transaction (one WAL commit), reusing the worker's
+        // two prepared commands.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var (id, outcome) in outcomes)
+        {
+            _recordSqlite ??= connection.CreateCommand();
+            _recordSqlite.CommandText = RecordSqlite;
+            _recordSqlite.Transaction = transaction;
+            _recordSqlite.Parameters.Clear();
+            AddRecordParameters(_recordSqlite.Parameters, _recordSqlite.CreateParameter, id, owner, outcome, now, static t => SqliteTime.ConvertToProvider(t)!);
+            await _recordSqlite.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var granted = true;
+        if (handover is { } next)
+        {
+            _handoverSqlite ??= connection.CreateCommand();
+            _handoverSqlite.CommandText = HandoverSqlite;
+            _handoverSqlite.Transaction = transaction;
+            _handoverSqlite.Parameters.Clear();
+            AddHandoverParameters(_handoverSqlite.Parameters, _handoverSqlite.CreateParameter, next, owner, now, static t => SqliteTime.ConvertToProvider(t)!);
+            granted = await _handoverSqlite.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return granted;
+    }
+
+    private static void AddRecordParameters(DbParameterCollection parameters, Func<DbParameter> create, long id, string owner, RowOutcome outcome, DateTimeOffset now, Func<DateTimeOffset, object> convert)
+    {
+        var timeType = convert(now) is long ? System.Data.DbType.Int64 : System.Data.DbType.DateTimeOffset;
+        Typed(parameters, create, "state", System.Data.DbType.Int32, (int)outcome.State);
+        Typed(parameters, create, "next", timeType, outcome.NextAttemptAt is { } at ? convert(at) : null);
+        Typed(parameters, create, "detail", System.Data.DbType.String, Truncate(outcome.Detail));
+        Typed(parameters, create, "code", System.Data.DbType.Int32, outcome.StatusCode);
+        Typed(parameters, create, "sentAt", timeType, outcome.State == OutboxState.Sent ? convert(now) : null);
+        Typed(parameters, create, "now", timeType, convert(now));
+        Typed(parameters, create, "id", System.Data.DbType.Int64, id);
+        Typed(parameters, create, "me", System.Data.DbType.String, owner);
+    }
+
+    private static void AddHandoverParameters(DbParameterCollection parameters, Func<DbParameter> create, long id, string owner, DateTimeOffset now, Func<DateTimeOffset, object> convert)
+    {
+        var timeType = convert(now) is long ? System.Data.DbType.Int64 : System.Data.DbType.DateTimeOffset;
+        Typed(parameters, create, "now", timeType, convert(now));
+        Typed(parameters, create, "id", System.Data.DbType.Int64, id);
+        Typed(parameters, create, "me", System.Data.DbType.String, owner);
+    }
+
+    private static void Typed(DbParameterCollection parameters, Func<DbParameter> create, string name, System.Data.DbType type, object? value)
+    {
+        var parameter = create();
+        parameter.ParameterName = "@" + name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        parameters.Add(parameter);
     }
 
     /// <summary>Extends the lease on rows this worker still holds.</summary>

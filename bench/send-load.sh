@@ -7,6 +7,7 @@
 #   bench/send-load.sh [N]                  default 250000
 #   SKIP_BUILD=1 bench/send-load.sh ...     use the Release build as it is
 #   BASELINE_MESSAGES=20000 ...             smtp-source's message count (default min(N, 50000))
+#   WORKERS=8 ...                           Notices:Mail:Workers and smtp-source connections (default 4)
 #
 # Needs PostgreSQL (scripts/services.sh start), curl, jq, bc, python3; Postfix is fetched (bench/postfix.sh).
 set -euo pipefail
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 n=${1:-250000}
 baseline_messages=${BASELINE_MESSAGES:-$(( n < 50000 ? n : 50000 ))}
-connections=4
+connections=${WORKERS:-4}
 database=${LOAD_DATABASE:-notices_load}
 work=$(mktemp -d /tmp/notices-send-load.XXXXXX)
 app=src/Notices/bin/Release/net10.0/Notices.dll
@@ -80,7 +81,7 @@ Notices__Mail__Smtp__Host=127.0.0.1 \
 Notices__Mail__Smtp__Port="$sink_port" \
 Notices__Mail__Smtp__Security=None \
 Notices__Mail__From="Notices <notices@agency.example>" \
-Notices__Mail__Workers=4 \
+Notices__Mail__Workers="${WORKERS:-4}" \
 Notices__PublicBaseUrl="$base" \
 Logging__LogLevel__Default=Warning \
   dotnet "$app" --urls "$base" >"$work/service.out" 2>&1 &

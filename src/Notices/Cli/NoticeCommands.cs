@@ -89,7 +89,7 @@ internal static class NoticeCommands
 
         if (json)
         {
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(DeliveryProgressResponse.From(progress), Json));
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(progress, Json));
             return 0;
         }
 

@@ -92,22 +92,11 @@ internal sealed class DeliveryProgressQuery(NoticesDbContext db, TimeProvider ti
             Cancelled: Count(OutboxState.Cancelled),
             RatePerSecond: Math.Round(rate, 1),
             EstimatedFinish: null,
-            State: StateName(notice.State),
+            State: notice.State.ToName(),
             Paused: notice.DeliveryPaused);
 
         return rate > 0 && !progress.Finished && !notice.DeliveryPaused
             ? progress with { EstimatedFinish = now + TimeSpan.FromSeconds(Math.Ceiling(progress.Remaining / rate)) }
             : progress;
     }
-
-    public static string StateName(NoticeState state) => state switch
-    {
-        NoticeState.Draft => "draft",
-        NoticeState.Submitted => "submitted",
-        NoticeState.Released => "released",
-        NoticeState.Sent => "sent",
-        NoticeState.Closed => "closed",
-        NoticeState.Cancelled => "cancelled",
-        _ => state.ToString().ToLowerInvariant(),
-    };
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Notices.Composing;
 using Notices.Data;
 using Notices.Delivery.Progress;
 using Spectre.Console;
@@ -59,7 +60,7 @@ internal static class NoticeCommands
             .Take(100)
             .Select(n => new { n.Id, n.State, n.RecipientCount, n.Title, n.CreatedAt })
             .ToListAsync(cancellationToken))
-            .Select(n => new NoticeListItem(n.Id, DeliveryProgressQuery.StateName(n.State), n.RecipientCount, n.Title))
+            .Select(n => new NoticeListItem(n.Id, n.State.ToName(), n.RecipientCount, n.Title))
             .ToList();
 
         if (json)
@@ -89,7 +90,7 @@ internal static class NoticeCommands
 
         if (json)
         {
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(DeliveryProgressResponse.From(progress), Json));
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(progress, Json));
             return 0;
         }
 

@@ -1,3 +1,4 @@
+using Notices.Audience.Rules;
 using Notices.Content;
 
 namespace Notices.Composing;
@@ -24,7 +25,7 @@ internal sealed record NoticeRequest
 
     public ApprovalRequest? Approval { get; init; }
 
-    public AudienceRequest? Audience { get; init; }
+    public AudienceRulesInput? Audience { get; init; }
 
     /// <summary>Optional optimistic concurrency on update: the version the client last read.</summary>
     public int? Version { get; init; }
@@ -63,29 +64,6 @@ internal sealed record ApprovalRequest
     public int? ReminderAfterDays { get; init; }
 
     public int? EscalateAfterDays { get; init; }
-}
-
-internal sealed record AudienceRequest
-{
-    public IReadOnlyList<string?>? Series { get; init; }
-
-    public string? PayPlan { get; init; }
-
-    public int? GradeMin { get; init; }
-
-    public int? GradeMax { get; init; }
-
-    public IReadOnlyList<string?>? IncludeOrgs { get; init; }
-
-    public IReadOnlyList<string?>? ExcludeOrgs { get; init; }
-
-    public IReadOnlyList<string?>? States { get; init; }
-
-    public IReadOnlyList<string?>? Statuses { get; init; }
-
-    public IReadOnlyList<string?>? IncludeEmployees { get; init; }
-
-    public IReadOnlyList<string?>? ExcludeEmployees { get; init; }
 }
 
 /// <summary>The validated, normalised content of a notice: what create and update write.</summary>
@@ -141,19 +119,7 @@ internal sealed record NoticeContent(
             ReminderAfterDays = Approval.ReminderAfterDays,
             EscalateAfterDays = Approval.EscalateAfterDays,
         },
-        Audience = new AudienceRequest
-        {
-            Series = [.. Audience.Series],
-            PayPlan = Audience.PayPlan,
-            GradeMin = Audience.GradeMin,
-            GradeMax = Audience.GradeMax,
-            IncludeOrgs = [.. Audience.IncludeOrgs],
-            ExcludeOrgs = [.. Audience.ExcludeOrgs],
-            States = [.. Audience.States],
-            Statuses = [.. Audience.Statuses],
-            IncludeEmployees = [.. Audience.IncludeEmployees],
-            ExcludeEmployees = [.. Audience.ExcludeEmployees],
-        },
+        Audience = AudienceRulesInput.From(Audience),
     };
 }
 

@@ -86,6 +86,12 @@ public sealed class NoticeApiTests
         { "status-unknown", "audience.statuses[0]" },
         { "state-three-letters", "audience.states[0]" },
         { "employee-duplicate", "audience.includeEmployees[1]" },
+
+        // The notice API and the audience preview apply one set of audience rules (AudienceRulesValidation).
+        { "state-not-usps", "audience.states[0]" },
+        { "payplan-unknown", "audience.payPlan" },
+        { "grade-outside-plan", "audience.gradeMin" },
+        { "org-line-break", "audience.includeOrgs[0]" },
     };
 
     private static void Break(JsonObject n, string kase)
@@ -122,6 +128,10 @@ public sealed class NoticeApiTests
             case "status-unknown": audience["statuses"] = new JsonArray("retired"); break;
             case "state-three-letters": audience["states"] = new JsonArray("TEX"); break;
             case "employee-duplicate": audience["includeEmployees"] = new JsonArray("E100", "E100"); break;
+            case "state-not-usps": audience["states"] = new JsonArray("ZZ"); break;
+            case "payplan-unknown": audience["payPlan"] = "XX"; break;
+            case "grade-outside-plan": audience["payPlan"] = "GM"; audience["gradeMin"] = 11; break;
+            case "org-line-break": audience["includeOrgs"] = new JsonArray("USCIS/Field\nOperations"); break;
             default: throw new ArgumentOutOfRangeException(nameof(kase));
         }
     }

@@ -1,12 +1,31 @@
+using System.Globalization;
 using Notices.Composing;
 using Notices.Identity.StaffDirectory;
+using Notices.Mail;
 
 namespace Notices.Audience.Rules;
 
+/// <summary>How audience errors are keyed.</summary>
+internal enum AudienceErrorKeys
+{
+    /// <summary>
+    /// By list (<c>audience.series</c>), one message for the first bad entry; repeated entries are dropped. The
+    /// audience API, the preview and the builder page answer this way.
+    /// </summary>
+    PerList,
+
+    /// <summary>
+    /// By entry (<c>audience.series[2]</c>), every bad entry named; a repeated entry is an error. The notice API
+    /// answers this way, like the rest of the notice body (<c>opportunity.locations[1].state</c>).
+    /// </summary>
+    PerItem,
+}
+
 /// <summary>
-/// Checks and normalises audience rules: trims, upper-cases codes, normalises organisation paths, drops
-/// duplicates. Errors are keyed by the JSON field under <c>audience</c> (<c>audience.gradeMin</c>), as in the
-/// notice body, so one ValidationProblem shape serves the notice API, the preview and the builder page.
+/// The one set of audience rules: checks and normalises them (trims, upper-cases codes, normalises organisation
+/// paths, drops duplicates). Errors are keyed by the JSON field under <c>audience</c> (<c>audience.gradeMin</c>), as
+/// in the notice body, so one ValidationProblem shape serves the notice API, the preview and the builder page; the
+/// notice API's validator calls this with <see cref="AudienceErrorKeys.PerItem"/>.
 /// </summary>
 internal static class AudienceRulesValidation
 {
@@ -18,12 +37,17 @@ internal static class AudienceRulesValidation
     private const int MaxEmployeeIdLength = 32;
     private const int MaxOrganizationLength = 400;
 
-    public static (AudienceRules? Rules, Dictionary<string, string[]> Errors) Validate(AudienceRulesInput? input)
+    /// <summary>Either rules or errors, never both.</summary>
+    public static (AudienceRules? Rules, Dictionary<string, string[]> Errors) Validate(
+        AudienceRulesInput? input, AudienceErrorKeys keys = AudienceErrorKeys.PerList)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         input ??= new AudienceRulesInput();
+        List<string> Items(
+            IReadOnlyList<string?>? values, string field, Func<string, string> normalize, Func<string, bool> valid, string message) =>
+            ItemList(values, field, keys, errors, normalize, valid, message);
 
-        var series = Items(input.Series, "series", errors, s => s, s => s.Length == 4 && s.All(char.IsAsciiDigit),
+        var series = Items(input.Series, "series", s => s, s => s.Length == 4 && s.All(char.IsAsciiDigit),
             "Each series must be 4 digits, such as 1801 or 0343.");
 
         string? payPlan = null;
@@ -61,17 +85,17 @@ internal static class AudienceRulesValidation
             }
         }
 
-        var includeOrgs = Items(input.IncludeOrgs, "includeOrgs", errors, OrganizationPath.Normalize, ValidOrganization,
+        var includeOrgs = Items(input.IncludeOrgs, "includeOrgs", OrganizationPath.Normalize, ValidOrganization,
             "Each organisation must be a path such as USCIS/Field Operations Directorate.");
-        var excludeOrgs = Items(input.ExcludeOrgs, "excludeOrgs", errors, OrganizationPath.Normalize, ValidOrganization,
+        var excludeOrgs = Items(input.ExcludeOrgs, "excludeOrgs", OrganizationPath.Normalize, ValidOrganization,
             "Each organisation must be a path such as USCIS/Field Operations Directorate.");
-        var states = Items(input.States, "states", errors, s => s.ToUpperInvariant(), UsStates.Codes.Contains,
+        var states = Items(input.States, "states", s => s.ToUpperInvariant(), UsStates.Codes.Contains,
             "Each state must be a 2-letter USPS code, such as VA or DC.");
-        var statuses = Items(input.Statuses, "statuses", errors, s => s.ToLowerInvariant(), s => EmployeeStatusNames.TryParse(s, out _),
+        var statuses = Items(input.Statuses, "statuses", s => s.ToLowerInvariant(), s => EmployeeStatusNames.TryParse(s, out _),
             "Each status must be active, on_leave or separated.");
-        var includeEmployees = Items(input.IncludeEmployees, "includeEmployees", errors, s => s, ValidEmployeeId,
+        var includeEmployees = Items(input.IncludeEmployees, "includeEmployees", s => s, ValidEmployeeId,
             $"Each employee id must be 1 to {MaxEmployeeIdLength} letters, digits, '.', '_' or '-'.");
-        var excludeEmployees = Items(input.ExcludeEmployees, "excludeEmployees", errors, s => s, ValidEmployeeId,
+        var excludeEmployees = Items(input.ExcludeEmployees, "excludeEmployees", s => s, ValidEmployeeId,
             $"Each employee id must be 1 to {MaxEmployeeIdLength} letters, digits, '.', '_' or '-'.");
 
         if (errors.Count > 0)
@@ -94,8 +118,9 @@ internal static class AudienceRulesValidation
         }, errors);
     }
 
-    private static List<string> Items(
-        List<string?>? values, string field, Dictionary<string, string[]> errors, Func<string, string> normalize, Func<string, bool> valid, string message)
+    private static List<string> ItemList(
+        IReadOnlyList<string?>? values, string field, AudienceErrorKeys keys, Dictionary<string, string[]> errors,
+        Func<string, string> normalize, Func<string, bool> valid, string message)
     {
         var result = new List<string>();
         if (values is null)
@@ -109,23 +134,37 @@ internal static class AudienceRulesValidation
             return result;
         }
 
+        var perItem = keys == AudienceErrorKeys.PerItem;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var raw in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            var value = raw is null ? "" : normalize(raw.Trim());
-            if (value.Length == 0 || !valid(value))
+            var key = perItem ? string.Create(CultureInfo.InvariantCulture, $"{field}[{i}]") : field;
+            if (Normalized(values[i], normalize, valid) is not { } value)
             {
-                Add(errors, field, message);
-                return result;
+                Add(errors, key, message);
+                if (!perItem)
+                {
+                    return result;
+                }
             }
-
-            if (seen.Add(value))
+            else if (seen.Add(value))
             {
                 result.Add(value);
+            }
+            else if (perItem)
+            {
+                Add(errors, key, $"'{value}' is listed twice.");
             }
         }
 
         return result;
+    }
+
+    /// <summary>The trimmed, normalised entry, or null when it is empty, not one line, or invalid.</summary>
+    private static string? Normalized(string? raw, Func<string, string> normalize, Func<string, bool> valid)
+    {
+        var value = raw is null ? "" : normalize(raw.Trim());
+        return value.Length > 0 && HeaderText.IsValid(value) && valid(value) ? value : null;
     }
 
     private static bool ValidOrganization(string path) => path.Length <= MaxOrganizationLength && OrganizationPath.IsValid(path);

@@ -81,7 +81,7 @@ internal sealed class SaveAudienceHandler(NoticesDbContext db, TimeProvider time
             return new SaveAudienceOutcome(current is { State: NoticeState.Draft or NoticeState.Submitted } ? SaveAudienceStatus.Conflict : SaveAudienceStatus.NotEditable, current);
         }
 
-        db.NoticeEvents.Add(Event(id, actor, channel, "succeeded", wasSubmitted ? "returned to draft" : null, now));
+        NoticeAudit.Add(db, id, actor, AuditAction, channel, NoticeAudit.Succeeded, now, wasSubmitted ? "returned to draft" : null);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -96,22 +96,10 @@ internal sealed class SaveAudienceHandler(NoticesDbContext db, TimeProvider time
 
     private async Task AuditAsync(Guid id, Actor actor, string channel, string outcome, string detail, CancellationToken cancellationToken)
     {
-        db.NoticeEvents.Add(Event(id, actor, channel, outcome, detail, time.GetUtcNow()));
+        NoticeAudit.Add(db, id, actor, AuditAction, channel, outcome, time.GetUtcNow(), detail);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }
-
-    private static NoticeEvent Event(Guid id, Actor actor, string channel, string outcome, string? detail, DateTimeOffset at) => new()
-    {
-        NoticeId = id,
-        At = at,
-        Actor = actor.Id,
-        ActorName = actor.Name,
-        Action = AuditAction,
-        Channel = channel,
-        Outcome = outcome,
-        Detail = detail,
-    };
 }
 
 internal static class SaveAudienceEndpoint

@@ -118,17 +118,7 @@ internal sealed class TestSendHandler(
 
     private async Task AuditAsync(Guid noticeId, Actor actor, string channel, string outcome, string detail, CancellationToken cancellationToken)
     {
-        db.NoticeEvents.Add(new NoticeEvent
-        {
-            NoticeId = noticeId,
-            At = time.GetUtcNow(),
-            Actor = actor.Id,
-            ActorName = actor.Name,
-            Action = AuditAction,
-            Channel = channel,
-            Outcome = outcome,
-            Detail = detail,
-        });
+        NoticeAudit.Add(db, noticeId, actor, AuditAction, channel, outcome, time.GetUtcNow(), detail);
         await db.SaveChangesAsync(cancellationToken);
     }
 }

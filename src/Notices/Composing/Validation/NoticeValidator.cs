@@ -1,5 +1,5 @@
 using System.Globalization;
-using Notices.Identity.StaffDirectory;
+using Notices.Audience.Rules;
 using Notices.Mail;
 
 namespace Notices.Composing.Validation;
@@ -20,8 +20,6 @@ internal sealed class NoticeValidator(TimeProvider time)
     public const int StandardMax = 2_000;
     public const int ListMax = 500;
     public const string DeadlineAfterStart = "the response deadline must be before the start date";
-
-    private static readonly HashSet<string> Statuses = new(StringComparer.Ordinal) { "active", "on_leave", "separated" };
 
     /// <summary>Validates and normalises (trims) the request; either content or errors, never both.</summary>
     public (NoticeContent? Content, Dictionary<string, string[]> Errors) Validate(NoticeRequest request)
@@ -228,62 +226,25 @@ internal sealed class NoticeValidator(TimeProvider time)
         };
     }
 
-    private static AudienceRules ValidateAudience(Errors errors, AudienceRequest? request)
+    /// <summary>The audience module's rules, keyed per entry like the rest of the notice body.</summary>
+    private static AudienceRules? ValidateAudience(Errors errors, AudienceRulesInput? request)
     {
-        request ??= new AudienceRequest();
-        var series = TextList(errors, "audience.series", request.Series, 4, IsSeries, "a series is four digits, e.g. 1801");
-
-        string? payPlan = null;
-        if (!string.IsNullOrWhiteSpace(request.PayPlan))
+        var (rules, audienceErrors) = AudienceRulesValidation.Validate(request, AudienceErrorKeys.PerItem);
+        foreach (var (field, messages) in audienceErrors)
         {
-            payPlan = request.PayPlan.Trim().ToUpperInvariant();
-            if (!IsLetters(payPlan, 2))
+            foreach (var message in messages)
             {
-                errors.Add("audience.payPlan", "the pay plan is two letters, e.g. GS");
+                errors.Add(field, message);
             }
         }
 
-        if (request.GradeMin is < 1 or > 15)
-        {
-            errors.Add("audience.gradeMin", "the lowest grade must be 1 to 15");
-        }
-
-        if (request.GradeMax is < 1 or > 15)
-        {
-            errors.Add("audience.gradeMax", "the highest grade must be 1 to 15");
-        }
-
-        if (request.GradeMin is { } min && request.GradeMax is { } max && min > max)
-        {
-            errors.Add("audience.gradeMin", "the lowest grade must not be above the highest");
-        }
-
-        var includeOrgs = TextList(errors, "audience.includeOrgs", request.IncludeOrgs, 400, IsOrganization, "an organisation is a path like USCIS/Field Operations", ignoreCase: true, normalize: OrganizationPath.Normalize);
-        var excludeOrgs = TextList(errors, "audience.excludeOrgs", request.ExcludeOrgs, 400, IsOrganization, "an organisation is a path like USCIS/Field Operations", ignoreCase: true, normalize: OrganizationPath.Normalize);
-        var states = TextList(errors, "audience.states", request.States, 2, s => IsLetters(s, 2), "a state is a two-letter code, e.g. TX", normalize: s => s.ToUpperInvariant());
-        var statuses = TextList(errors, "audience.statuses", request.Statuses ?? ["active"], 10, Statuses.Contains, "a status is active, on_leave or separated", normalize: s => s.ToLowerInvariant());
-        var include = TextList(errors, "audience.includeEmployees", request.IncludeEmployees, 32, IsEmployeeId, "an employee id is letters, digits, '-' or '_'");
-        var exclude = TextList(errors, "audience.excludeEmployees", request.ExcludeEmployees, 32, IsEmployeeId, "an employee id is letters, digits, '-' or '_'");
-
-        return new AudienceRules
-        {
-            Series = series,
-            PayPlan = payPlan,
-            GradeMin = request.GradeMin,
-            GradeMax = request.GradeMax,
-            IncludeOrgs = includeOrgs,
-            ExcludeOrgs = excludeOrgs,
-            States = states,
-            Statuses = statuses.Count == 0 ? ["active"] : statuses,
-            IncludeEmployees = include,
-            ExcludeEmployees = exclude,
-        };
+        return rules;
     }
 
-    /// <summary>A list of short texts: each trimmed, checked, not repeated; errors name the item ("audience.series[2]").</summary>
+    /// <summary>A list of short texts: each trimmed, checked, not repeated; errors name the item ("opportunity.duties[2]").</summary>
     private static List<string> TextList(
         Errors errors, string field, IReadOnlyList<string?>? items, int max, Func<string, bool> isValid, string message,
-        bool ignoreCase = false, Func<string, string>? normalize = null)
+        bool ignoreCase = false)
     {
         var result = new List<string>();
         if (items is null)
@@ -302,10 +263,6 @@ internal sealed class NoticeValidator(TimeProvider time)
         {
             var path = string.Create(CultureInfo.InvariantCulture, $"{field}[{i}]");
             var value = items[i]?.Trim() ?? "";
-            if (normalize is not null && value.Length > 0)
-            {
-                value = normalize(value);
-            }
 
             if (value.Length == 0 || value.Length > max || !HeaderText.IsValid(value) || !isValid(value))
             {
@@ -328,10 +285,6 @@ internal sealed class NoticeValidator(TimeProvider time)
     private static bool IsSeries(string value) => value.Length == 4 && value.All(char.IsAsciiDigit);
 
     private static bool IsLetters(string value, int length) => value.Length == length && value.All(char.IsAsciiLetter);
-
-    private static bool IsOrganization(string value) => OrganizationPath.IsValid(value);
-
-    private static bool IsEmployeeId(string value) => value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private sealed class Errors
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Notices.Composing;
 using Notices.Data;
@@ -7,7 +8,8 @@ namespace Notices.Delivery.Progress;
 
 /// <summary>
 /// Where a notice's send stands: outbox rows by state, the recent sending rate and an estimated finish. Shared by the
-/// API, the page and the CLI so all three always agree.
+/// API, the page and the CLI so all three always agree; it is also the API's and <c>notices status --json</c>'s
+/// answer, so its serialised property names and order are the contract (Remaining and Done stay out).
 /// </summary>
 /// <param name="RatePerSecond">Messages per second over the last minute (or since the first send within it).</param>
 /// <param name="EstimatedFinish">When the rows still to send will be done at that rate; null when nothing is
@@ -27,15 +29,17 @@ internal sealed record DeliveryProgress(
     bool Paused)
 {
     /// <summary>Rows a worker will still try: queued, in flight or waiting to retry.</summary>
+    [JsonIgnore]
     public int Remaining => Queued + Sending + Deferred;
 
     /// <summary>Rows that reached a final state (sent, failed, unknown or cancelled).</summary>
+    [JsonIgnore]
     public int Done => Total - Remaining;
+
+    public int PercentDone => Total == 0 ? 100 : (int)Math.Floor(100.0 * Done / Total);
 
     /// <summary>The send has ended when no row is queued, in flight or deferred.</summary>
     public bool Finished => Remaining == 0;
-
-    public int PercentDone => Total == 0 ? 100 : (int)Math.Floor(100.0 * Done / Total);
 }
 
 internal sealed class DeliveryProgressQuery(NoticesDbContext db, TimeProvider time)
@@ -88,22 +92,11 @@ internal sealed class DeliveryProgressQuery(NoticesDbContext db, TimeProvider ti
             Cancelled: Count(OutboxState.Cancelled),
             RatePerSecond: Math.Round(rate, 1),
             EstimatedFinish: null,
-            State: StateName(notice.State),
+            State: notice.State.ToName(),
             Paused: notice.DeliveryPaused);
 
         return rate > 0 && !progress.Finished && !notice.DeliveryPaused
             ? progress with { EstimatedFinish = now + TimeSpan.FromSeconds(Math.Ceiling(progress.Remaining / rate)) }
             : progress;
     }
-
-    public static string StateName(NoticeState state) => state switch
-    {
-        NoticeState.Draft => "draft",
-        NoticeState.Submitted => "submitted",
-        NoticeState.Released => "released",
-        NoticeState.Sent => "sent",
-        NoticeState.Closed => "closed",
-        NoticeState.Cancelled => "cancelled",
-        _ => state.ToString().ToLowerInvariant(),
-    };
 }

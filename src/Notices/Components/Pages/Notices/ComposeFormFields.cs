@@ -1,4 +1,5 @@
 using System.Globalization;
+using Notices.Audience.Rules;
 using Notices.Composing;
 
 namespace Notices.Components.Pages.NoticePages;
@@ -214,7 +215,7 @@ internal static class ComposeFormFields
                 ReminderAfterDays = Number("reminderAfterDays", "approval.reminderAfterDays"),
                 EscalateAfterDays = Number("escalateAfterDays", "approval.escalateAfterDays"),
             },
-            Audience = new AudienceRequest
+            Audience = new AudienceRulesInput
             {
                 Series = Split(V("series"), alsoCommas: true),
                 PayPlan = V("payPlan"),

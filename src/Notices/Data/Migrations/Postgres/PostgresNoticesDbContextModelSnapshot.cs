@@ -331,6 +331,8 @@ namespace Notices.Data.Migrations.Postgres
                         .HasFilter("\"State\" IN (0, 1, 3)");
 
                     b.ToTable("outbox", "notices");
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 #pragma warning restore 612, 618
         }

@@ -20,7 +20,8 @@ internal readonly record struct Lease(int Recipients, TimeSpan Waited, long Time
 /// 1 s for the day (86,401 counters, about 340 KB, however many sends).</para>
 /// <para>Waiters are served in FIFO order (one <see cref="SemaphoreSlim"/> queues async waiters in order); the one
 /// at the head waits for the limits, so a large request is never starved by small ones behind it.</para>
-/// <para>Limits are per instance. Several instances against one relay must split its limits between them.</para>
+/// <para>Limits are per instance. Several instances against one relay must split its limits between them. At
+/// start-up <see cref="ThrottleSeeding"/> seeds the windows from the outbox, so a restart remembers the last 24 hours.</para>
 /// </remarks>
 internal sealed class SendLimiter : IDisposable
 {
@@ -135,6 +136,47 @@ internal sealed class SendLimiter : IDisposable
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// Counts recipients already sent before this limiter existed (see <see cref="ThrottleSeeding"/>): each
+    /// <c>(At, Recipients)</c> is recorded in every window as if granted at <c>At</c> (wall-clock time; a time in the
+    /// future counts as now). Call it before the workers start; grants already outside a window are ignored.
+    /// </summary>
+    /// <returns>The recipients counted in the longest window.</returns>
+    public long Seed(IEnumerable<(DateTimeOffset At, int Recipients)> past)
+    {
+        ArgumentNullException.ThrowIfNull(past);
+        _gate.Wait();
+        try
+        {
+            var now = Ticks(_time.GetTimestamp());
+            var wallNow = _time.GetUtcNow();
+            long counted = 0;
+            foreach (var (at, recipients) in past)
+            {
+                var when = now - Math.Max(0, (wallNow - at).Ticks);
+                var inLongest = false;
+                foreach (var window in _windows)
+                {
+                    inLongest = window.RecordPast(when, now, recipients);
+                }
+
+                if (inLongest)
+                {
+                    counted += recipients;
+                }
+            }
+
+            return counted;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Recipients counted in the rolling 24 hours (0 without a per-day limit), as of the last grant or seed.</summary>
+    public long CountedToday => _windows.Length > 0 && _windows[^1].Length == TimeSpan.FromDays(1) ? _windows[^1].Count : 0;
 
     /// <summary>
     /// Back-pressure from the relay (SMTP 421/454, Graph 429 with Retry-After): every worker of this instance holds

@@ -90,6 +90,36 @@ internal sealed class SlidingWindow
         _sum += recipients;
     }
 
+    /// <summary>
+    /// Counts grants made in the past (at start-up, the sends the outbox shows for the last window): exactly as if
+    /// <see cref="Record"/> had been called at <paramref name="at"/>. Grants that have already left the window are
+    /// ignored; they never held a limit that still matters.
+    /// </summary>
+    /// <param name="at">When they were granted, in the limiter's ticks; may be negative (before the limiter's origin).</param>
+    /// <param name="now">The limiter's clock now; never less than a previous call's.</param>
+    /// <returns>Whether they are in the window, so counted.</returns>
+    public bool RecordPast(long at, long now, int recipients)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(at, now);
+        ArgumentOutOfRangeException.ThrowIfLessThan(recipients, 0);
+        Advance(FloorDiv(now, _granularity));
+        var bucket = FloorDiv(at, _granularity);
+        if (bucket < _head - _span)
+        {
+            return false;
+        }
+
+        _counts[Index(bucket)] += recipients;
+        _sum += recipients;
+        return true;
+    }
+
+    private static long FloorDiv(long ticks, long granularity)
+    {
+        var quotient = ticks / granularity;
+        return ticks % granularity < 0 ? quotient - 1 : quotient;
+    }
+
     private void Advance(long bucket)
     {
         if (bucket <= _head)

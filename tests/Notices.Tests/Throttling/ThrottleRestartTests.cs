@@ -1,0 +1,87 @@
+using Microsoft.Extensions.DependencyInjection;
+using Notices.Delivery;
+using Notices.Delivery.Throttling;
+using Notices.Identity.Database;
+using Notices.Testing;
+using Notices.Tests.Delivery;
+
+namespace Notices.Tests.Throttling;
+
+/// <summary>A restarted service remembers what went to the relay in the last 24 hours (from the outbox).</summary>
+public sealed class ThrottleRestartTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task A_restarted_service_sends_only_what_is_left_of_the_rolling_day(DatabaseProvider provider)
+    {
+        const int SentLastHour = 5;
+        const int UnknownEarlierToday = 1; // may have reached the relay: counts
+        const int FailedEarlierToday = 2; // refused by the relay: does not count
+        const int SentYesterday = 7; // more than 24 hours ago: does not count
+        const int Left = 3;
+        const int Queued = 10;
+        const int PerDay = SentLastHour + UnknownEarlierToday + Left;
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using (var before = new NoticesAppFactory(db, Settings(smtp.Port, workers: 0, perDay: 0), configureServices: DeliverySettings.Services))
+        {
+            var now = DateTimeOffset.UtcNow;
+            await before.MarkSentAsync((await before.SeedReleasedNoticeAsync(SentLastHour, firstRecipient: 1_001)).Id, now - TimeSpan.FromHours(1));
+            await before.MarkUnknownAsync((await before.SeedReleasedNoticeAsync(UnknownEarlierToday, firstRecipient: 2_001)).Id, now - TimeSpan.FromHours(3));
+            await before.MarkFailedAsync((await before.SeedReleasedNoticeAsync(FailedEarlierToday, firstRecipient: 3_001)).Id, now - TimeSpan.FromMinutes(30));
+            await before.MarkSentAsync((await before.SeedReleasedNoticeAsync(SentYesterday, firstRecipient: 4_001)).Id, now - TimeSpan.FromHours(25));
+        }
+
+        await using var after = new NoticesAppFactory(db, Settings(smtp.Port, workers: 2, perDay: PerDay), configureServices: DeliverySettings.Services);
+        var limiter = after.Services.GetRequiredService<SendLimiter>();
+        Assert.Equal(SentLastHour + UnknownEarlierToday, limiter.CountedToday);
+
+        var notice = await after.SeedReleasedNoticeAsync(Queued);
+        after.Services.GetRequiredService<DeliverySignal>().Notify();
+        var counts = await after.WaitForDeliveryAsync(notice.Id, Timeout, until: c => c.Sent >= Left);
+
+        // The day window is full: the next grant is 23 hours away, so nothing more can reach the relay.
+        Assert.Equal(PerDay, limiter.CountedToday);
+        Assert.Equal(Left, counts.Sent);
+        Assert.Equal(Left, smtp.Messages.Count);
+        Assert.Equal(Queued - Left, counts.Queued + counts.Sending);
+        Assert.Equal("released", await after.NoticeStateAsync(notice.Id));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Sends_older_than_a_day_leave_the_whole_daily_limit_to_a_restarted_service(DatabaseProvider provider)
+    {
+        const int PerDay = 4;
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using (var before = new NoticesAppFactory(db, Settings(smtp.Port, workers: 0, perDay: 0), configureServices: DeliverySettings.Services))
+        {
+            var old = await before.SeedReleasedNoticeAsync(20, firstRecipient: 1_001);
+            await before.MarkSentAsync(old.Id, DateTimeOffset.UtcNow - TimeSpan.FromDays(1) - TimeSpan.FromSeconds(5));
+        }
+
+        await using var after = new NoticesAppFactory(db, Settings(smtp.Port, workers: 2, perDay: PerDay), configureServices: DeliverySettings.Services);
+        var limiter = after.Services.GetRequiredService<SendLimiter>();
+        Assert.Equal(0, limiter.CountedToday);
+
+        var notice = await after.SeedReleasedNoticeAsync(PerDay);
+        after.Services.GetRequiredService<DeliverySignal>().Notify();
+        var counts = await after.WaitForDeliveryAsync(notice.Id, Timeout);
+
+        Assert.Equal(PerDay, counts.Sent);
+        Assert.Equal(PerDay, smtp.Messages.Count);
+        Assert.Equal(PerDay, limiter.CountedToday);
+    }
+
+    private static Dictionary<string, string> Settings(int smtpPort, int workers, int perDay)
+    {
+        var settings = DeliverySettings.For(smtpPort, workers: workers, batch: 5);
+        settings["Notices:Mail:Throttle:PerDay"] = perDay.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return settings;
+    }
+}

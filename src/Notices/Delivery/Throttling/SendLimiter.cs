@@ -38,6 +38,10 @@ internal sealed class SendLimiter : IDisposable
     private readonly long _origin;
     private readonly SlidingWindow[] _windows;
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Guards the windows for the instant of a check and a grant (the gate above is held across waits; seeding and
+    // reconciling must not queue behind a waiter held for hours).
+    private readonly Lock _windowsLock = new();
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _waits;
@@ -100,21 +104,29 @@ internal sealed class SendLimiter : IDisposable
         {
             while (true)
             {
-                var timestamp = _time.GetTimestamp();
-                var now = Ticks(timestamp);
-                var wait = Volatile.Read(ref _slowUntil) - now;
-                foreach (var window in _windows)
+                long timestamp;
+                long wait;
+                lock (_windowsLock)
                 {
-                    wait = Math.Max(wait, window.WaitTicks(now, recipients));
+                    timestamp = _time.GetTimestamp();
+                    var now = Ticks(timestamp);
+                    wait = Volatile.Read(ref _slowUntil) - now;
+                    foreach (var window in _windows)
+                    {
+                        wait = Math.Max(wait, window.WaitTicks(now, recipients));
+                    }
+
+                    if (wait <= 0)
+                    {
+                        foreach (var window in _windows)
+                        {
+                            window.Record(now, recipients);
+                        }
+                    }
                 }
 
                 if (wait <= 0)
                 {
-                    foreach (var window in _windows)
-                    {
-                        window.Record(now, recipients);
-                    }
-
                     var waited = _time.GetElapsedTime(start, timestamp);
                     if (waited > TimeSpan.Zero)
                     {
@@ -146,8 +158,7 @@ internal sealed class SendLimiter : IDisposable
     public long Seed(IEnumerable<(DateTimeOffset At, int Recipients)> past)
     {
         ArgumentNullException.ThrowIfNull(past);
-        _gate.Wait();
-        try
+        lock (_windowsLock)
         {
             var now = Ticks(_time.GetTimestamp());
             var wallNow = _time.GetUtcNow();
@@ -169,14 +180,48 @@ internal sealed class SendLimiter : IDisposable
 
             return counted;
         }
-        finally
+    }
+
+    /// <summary>
+    /// Brings the rolling day up to <paramref name="handedOver"/>, what the outbox shows went to the relay in the last
+    /// 24 hours across all instances (see <see cref="ThrottleSeeding"/>): the day window then counts the larger of its
+    /// own grants and that total. The difference (other instances' sends since the last reconciliation) is counted
+    /// now, so it leaves the window at most one reconciliation interval later than it should: never too early.
+    /// </summary>
+    /// <returns>The recipients added (0 when this instance already counted as many).</returns>
+    public long Reconcile(long handedOver)
+    {
+        lock (_windowsLock)
         {
-            _gate.Release();
+            if (_windows.Length == 0 || _windows[^1].Length != TimeSpan.FromDays(1))
+            {
+                return 0;
+            }
+
+            var day = _windows[^1];
+            var now = Ticks(_time.GetTimestamp());
+            var missing = handedOver - day.CountAt(now);
+            if (missing <= 0)
+            {
+                return 0;
+            }
+
+            day.RecordPast(now, now, checked((int)missing));
+            return missing;
         }
     }
 
-    /// <summary>Recipients counted in the rolling 24 hours (0 without a per-day limit), as of the last grant or seed.</summary>
-    public long CountedToday => _windows.Length > 0 && _windows[^1].Length == TimeSpan.FromDays(1) ? _windows[^1].Count : 0;
+    /// <summary>Recipients counted in the rolling 24 hours (0 without a per-day limit), as of the last grant, seed or reconciliation.</summary>
+    public long CountedToday
+    {
+        get
+        {
+            lock (_windowsLock)
+            {
+                return _windows.Length > 0 && _windows[^1].Length == TimeSpan.FromDays(1) ? _windows[^1].Count : 0;
+            }
+        }
+    }
 
     /// <summary>
     /// Back-pressure from the relay (SMTP 421/454, Graph 429 with Retry-After): every worker of this instance holds

@@ -55,6 +55,13 @@ internal sealed class SlidingWindow
     /// <summary>Recipients counted in the buckets the window covers at its last update.</summary>
     public long Count => _sum;
 
+    /// <summary>Moves the window to <paramref name="now"/> and answers what it counts then.</summary>
+    public long CountAt(long now)
+    {
+        Advance(FloorDiv(now, _granularity));
+        return _sum;
+    }
+
     /// <summary>Ticks from <paramref name="now"/> until <paramref name="recipients"/> more fit; 0 if they fit now.</summary>
     /// <param name="now">Ticks since the limiter's origin; never less than a previous call's.</param>
     public long WaitTicks(long now, int recipients)

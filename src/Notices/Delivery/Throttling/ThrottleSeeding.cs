@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,16 @@ namespace Notices.Delivery.Throttling;
 /// outbox keeps only the last, so this is a lower bound when many retries went out in the last day.</para>
 /// <para>One aggregate query, grouped by second (the day window's granularity). Each second's sends are recorded at
 /// the end of their second, never earlier than they happened, so they leave the windows no sooner than they should
-/// (at most one second late).</para>
+/// (at most one second late). A worker marks its row's handover just before it waits for its grant, so a live
+/// instance's waiting rows count too: at most one per worker, on the safe side.</para>
+/// <para>Several instances on one database: with a per-day limit, every <see cref="ThrottleOptions.ReconcileInterval"/>
+/// (default one minute) the same query's total is compared with this instance's day window, which then counts the
+/// larger of the two (<see cref="SendLimiter.Reconcile"/>). Other instances' sends therefore count here within one
+/// interval, and leave the window at most one interval late. Between rounds each instance sees only its own sends, so
+/// N instances can overshoot the daily limit by at most what the others send in one interval; keep it short or split
+/// the daily limit between instances. The per-second and per-minute windows stay per instance.</para>
+/// <para>The query scans the outbox rows of the last states (no index on <c>SentAt</c>): tens of milliseconds per
+/// 100,000 rows, once at start and once per interval.</para>
 /// </remarks>
 internal sealed partial class ThrottleSeeding(
     IServiceProvider services,
@@ -29,27 +39,80 @@ internal sealed partial class ThrottleSeeding(
     IOptions<ThrottleOptions> options,
     IMailTransport transport,
     TimeProvider time,
-    ILogger<ThrottleSeeding> logger) : IHostedService
+    ILogger<ThrottleSeeding> logger) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    private bool Throttled
     {
-        var limits = options.Value;
-        if (transport.Name == nameof(MailTransportKind.File) || (limits.PerSecond == 0 && limits.PerMinute == 0 && limits.PerDay == 0))
+        get
+        {
+            var limits = options.Value;
+            return transport.Name != nameof(MailTransportKind.File) && (limits.PerSecond > 0 || limits.PerMinute > 0 || limits.PerDay > 0);
+        }
+    }
+
+    /// <summary>Seeds the limiter before returning, so before the delivery workers start; then reconciles in the background.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Throttled)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+            var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - Day, cancellationToken);
+            var counted = limiter.Seed(seconds.Select(s => (s.Start + TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1), s.Recipients)));
+            LogSeeded(logger, counted, options.Value.PerDay);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// With a per-day limit, every <see cref="ThrottleOptions.ReconcileInterval"/>: the day window counts at least
+    /// what the outbox shows went to the relay in the last 24 hours, so other instances' sends count here too.
+    /// </summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Throttled || options.Value.PerDay == 0)
         {
             return;
         }
 
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-        var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - TimeSpan.FromDays(1), cancellationToken);
-        var counted = limiter.Seed(seconds.Select(s => (s.Start + TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1), s.Recipients)));
-        LogSeeded(logger, counted, limits.PerDay);
+        var interval = options.Value.ReconcileInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken);
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+                var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - Day, stoppingToken);
+                var added = limiter.Reconcile(seconds.Sum(s => (long)s.Recipients));
+                if (added > 0)
+                {
+                    LogReconciled(logger, added);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is DbException or InvalidOperationException)
+            {
+                // The next round tries again; meanwhile this instance counts its own sends as before.
+                LogReconcileFailed(logger, exception.Message);
+            }
+        }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(LogLevel.Information, "Throttle: {Counted} recipients handed to the relay in the last 24 hours count against the limits (per day {PerDay}, 0 = none)")]
     private static partial void LogSeeded(ILogger logger, long counted, int perDay);
+
+    [LoggerMessage(LogLevel.Information, "Throttle: {Added} recipients sent by other instances now count against the daily limit")]
+    private static partial void LogReconciled(ILogger logger, long added);
+
+    [LoggerMessage(LogLevel.Warning, "Throttle: could not reconcile the daily limit with the outbox: {Error}")]
+    private static partial void LogReconcileFailed(ILogger logger, string error);
 }
 
 /// <summary>Recipients handed to the relay since a time, per second, across all notices (see <see cref="ThrottleSeeding"/>).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Notices.Delivery;
 using Notices.Delivery.Throttling;
@@ -26,8 +27,11 @@ public sealed class ThrottleRestartTests
         const int PerDay = SentLastHour + UnknownEarlierToday + Left;
         await using var smtp = await TestSmtpServer.StartAsync();
         await using var db = await TestDatabase.CreateAsync(provider);
+        SeededNotice notice;
         await using (var before = new NoticesAppFactory(db, Settings(smtp.Port, workers: 0, perDay: 0), configureServices: DeliverySettings.Services))
         {
+            // Queued before the restart: the workers find these rows the moment they start, so the seeding must come first.
+            notice = await before.SeedReleasedNoticeAsync(Queued);
             var now = DateTimeOffset.UtcNow;
             await before.MarkSentAsync((await before.SeedReleasedNoticeAsync(SentLastHour, firstRecipient: 1_001)).Id, now - TimeSpan.FromHours(1));
             await before.MarkUnknownAsync((await before.SeedReleasedNoticeAsync(UnknownEarlierToday, firstRecipient: 2_001)).Id, now - TimeSpan.FromHours(3));
@@ -37,10 +41,6 @@ public sealed class ThrottleRestartTests
 
         await using var after = new NoticesAppFactory(db, Settings(smtp.Port, workers: 2, perDay: PerDay), configureServices: DeliverySettings.Services);
         var limiter = after.Services.GetRequiredService<SendLimiter>();
-        Assert.Equal(SentLastHour + UnknownEarlierToday, limiter.CountedToday);
-
-        var notice = await after.SeedReleasedNoticeAsync(Queued);
-        after.Services.GetRequiredService<DeliverySignal>().Notify();
         var counts = await after.WaitForDeliveryAsync(notice.Id, Timeout, until: c => c.Sent >= Left);
 
         // The day window is full: the next grant is 23 hours away, so nothing more can reach the relay.
@@ -76,6 +76,42 @@ public sealed class ThrottleRestartTests
         Assert.Equal(PerDay, counts.Sent);
         Assert.Equal(PerDay, smtp.Messages.Count);
         Assert.Equal(PerDay, limiter.CountedToday);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Another_instances_sends_count_against_the_daily_limit_within_one_reconcile_interval(DatabaseProvider provider)
+    {
+        const int SentElsewhere = 7;
+        const int Left = 3;
+        const int PerDay = SentElsewhere + Left;
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var settings = Settings(smtp.Port, workers: 2, perDay: PerDay);
+        settings["Notices:Mail:Throttle:ReconcileInterval"] = "00:00:00.100";
+        await using var app = new NoticesAppFactory(db, settings, configureServices: DeliverySettings.Services);
+        var limiter = app.Services.GetRequiredService<SendLimiter>();
+        Assert.Equal(0, limiter.CountedToday);
+
+        // Another instance sends a notice (paused here, so this instance never claims it, then marked sent).
+        var elsewhere = await app.SeedReleasedNoticeAsync(SentElsewhere, paused: true, firstRecipient: 1_001);
+        await app.MarkSentAsync(elsewhere.Id, DateTimeOffset.UtcNow);
+        var clock = Stopwatch.StartNew();
+        while (limiter.CountedToday < SentElsewhere)
+        {
+            Assert.True(clock.Elapsed < Timeout, $"the other instance's sends were never reconciled: {limiter.CountedToday}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Equal(SentElsewhere, limiter.CountedToday);
+        var notice = await app.SeedReleasedNoticeAsync(2 * Left);
+        app.Services.GetRequiredService<DeliverySignal>().Notify();
+        var counts = await app.WaitForDeliveryAsync(notice.Id, Timeout, until: c => c.Sent >= Left);
+
+        Assert.Equal(PerDay, limiter.CountedToday);
+        Assert.Equal(Left, counts.Sent);
+        Assert.Equal(Left, smtp.Messages.Count);
     }
 
     private static Dictionary<string, string> Settings(int smtpPort, int workers, int perDay)

@@ -107,6 +107,51 @@ public sealed class ThrottleSeedingTests
     }
 
     [Fact]
+    public async Task Reconcile_counts_the_larger_of_own_grants_and_the_outbox_total()
+    {
+        var time = new SteppingTimeProvider();
+        using var limiter = new SendLimiter(Options.Create(new ThrottleOptions { PerDay = 10 }), time);
+        await limiter.AcquireAsync(3);
+
+        Assert.Equal(0, limiter.Reconcile(2)); // the outbox lags behind this instance's own grants
+        Assert.Equal(3, limiter.CountedToday);
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(4, limiter.Reconcile(7)); // four sent by other instances
+        Assert.Equal(7, limiter.CountedToday);
+
+        Assert.Equal(TimeSpan.Zero, (await limiter.AcquireAsync(3)).Waited);
+        var next = limiter.AcquireAsync(3).AsTask();
+        // Own grants at 0 leave at one day and one bucket; then three fit.
+        time.Advance(TimeSpan.FromHours(23));
+        Assert.False(next.IsCompleted);
+        time.Advance(SendLimiter.DayGranularity);
+        Assert.Equal(TimeSpan.FromHours(23) + SendLimiter.DayGranularity, (await next).Waited);
+    }
+
+    [Fact]
+    public async Task Reconcile_is_not_held_up_by_a_waiting_acquisition_and_the_waiter_respects_it()
+    {
+        var time = new SteppingTimeProvider();
+        using var limiter = new SendLimiter(Options.Create(new ThrottleOptions { PerDay = 4 }), time);
+        await limiter.AcquireAsync(4);
+        var waiting = limiter.AcquireAsync(2).AsTask();
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromHours(12));
+
+        Assert.Equal(2, limiter.Reconcile(6)); // two sent elsewhere at 12 h, while the waiter is held
+
+        // At one day the first four leave, but the two counted at 12 h fill the window with the waiter's two: it
+        // may go (2 + 2 <= 4), and a further one waits until 36 h.
+        time.Advance(TimeSpan.FromHours(12) + SendLimiter.DayGranularity);
+        await waiting;
+        var further = limiter.AcquireAsync(1).AsTask();
+        time.Advance(TimeSpan.FromHours(12) - SendLimiter.DayGranularity);
+        Assert.False(further.IsCompleted);
+        time.Advance(SendLimiter.DayGranularity);
+        await further;
+    }
+
+    [Fact]
     public void A_limiter_without_limits_ignores_the_seed()
     {
         using var limiter = new SendLimiter(Options.Create(new ThrottleOptions()), new SteppingTimeProvider());

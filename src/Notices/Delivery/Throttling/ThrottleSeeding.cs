@@ -22,10 +22,10 @@ namespace Notices.Delivery.Throttling;
 /// outbox keeps only the last, so this is a lower bound when many retries went out in the last day.</para>
 /// <para>One aggregate query, grouped by second (the day window's granularity). Each second's sends are recorded at
 /// the end of their second, never earlier than they happened, so they leave the windows no sooner than they should
-/// (at most one second late). A worker marks its row's handover just before it waits for its grant, so a live
-/// instance's waiting rows count too: at most one per worker, on the safe side.</para>
+/// (at most one second late). A worker marks its row's handover just before it waits for its grant, so at start-up
+/// another live instance's waiting rows count too: at most one per worker, on the safe side.</para>
 /// <para>Several instances on one database: with a per-day limit, every <see cref="ThrottleOptions.ReconcileInterval"/>
-/// (default one minute) the same query's total is compared with this instance's day window, which then counts the
+/// (default one minute) the same query's total (sent and unknown rows only, see <see cref="SendHistory"/>) is compared with this instance's day window, which then counts the
 /// larger of the two (<see cref="SendLimiter.Reconcile"/>). Other instances' sends therefore count here within one
 /// interval, and leave the window at most one interval late. Between rounds each instance sees only its own sends, so
 /// N instances can overshoot the daily limit by at most what the others send in one interval; keep it short or split
@@ -59,7 +59,7 @@ internal sealed partial class ThrottleSeeding(
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-            var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - Day, cancellationToken);
+            var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - Day, inFlight: true, cancellationToken);
             var counted = limiter.Seed(seconds.Select(s => (s.Start + TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1), s.Recipients)));
             LogSeeded(logger, counted, options.Value.PerDay);
         }
@@ -86,7 +86,7 @@ internal sealed partial class ThrottleSeeding(
                 await Task.Delay(interval, time, stoppingToken);
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-                var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - Day, stoppingToken);
+                var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - Day, inFlight: false, stoppingToken);
                 var added = limiter.Reconcile(seconds.Sum(s => (long)s.Recipients));
                 if (added > 0)
                 {
@@ -120,34 +120,47 @@ internal static class SendHistory
 {
     private static readonly ValueConverter<DateTimeOffset, long> SqliteTime = new DateTimeOffsetToBinaryConverter();
 
-    // The CASE picks each row's handover time; the WHERE keeps the same rows (sent, unknown, in-flight sending).
+    // The CASE picks each row's handover time; the WHERE keeps the same rows (sent, unknown, and at start-up in-flight sending).
     private const string HandoverTime = """CASE "State" WHEN 2 THEN "SentAt" WHEN 5 THEN "UpdatedAt" ELSE "HandoverStartedAt" END""";
-    private const string Handed = """("State" = 2 AND "SentAt" >= {0}) OR ("State" = 5 AND "UpdatedAt" >= {0}) OR ("State" = 1 AND "HandoverStartedAt" >= {0})""";
-
-    private const string PostgresSql = $"""
+    private const string Settled = """("State" = 2 AND "SentAt" >= {0}) OR ("State" = 5 AND "UpdatedAt" >= {0})""";
+    private const string InFlight = """ OR ("State" = 1 AND "HandoverStartedAt" >= {0})""";
+    private const string PostgresSelect = $"""
         SELECT floor(extract(epoch FROM handed.t))::bigint AS "Second", count(*) AS "Recipients"
-        FROM (SELECT {HandoverTime} AS t FROM "{NoticesDbContext.Module}"."outbox" WHERE {Handed}) AS handed
-        GROUP BY 1
+        FROM (SELECT {HandoverTime} AS t FROM "{NoticesDbContext.Module}"."outbox" WHERE
         """;
 
-    private const string SqliteSql = $"""
+    private const string SqliteSelect = $"""
         SELECT (handed.t >> 11) / 10000 AS "Second", count(*) AS "Recipients"
-        FROM (SELECT {HandoverTime} AS t FROM "outbox" WHERE {Handed}) AS handed
+        FROM (SELECT {HandoverTime} AS t FROM "outbox" WHERE
+        """;
+
+    private const string GroupBySecond = """
+        ) AS handed
         GROUP BY 1
         """;
 
-    public static async Task<IReadOnlyList<SentSecond>> SecondsAsync(NoticesDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
+    private const string PostgresSql = PostgresSelect + Settled + InFlight + GroupBySecond;
+    private const string PostgresSettledSql = PostgresSelect + Settled + GroupBySecond;
+    private const string SqliteSql = SqliteSelect + Settled + InFlight + GroupBySecond;
+    private const string SqliteSettledSql = SqliteSelect + Settled + GroupBySecond;
+
+    /// <param name="inFlight">
+    /// Also count rows still <c>sending</c> with a handover mark (at start-up: a crashed instance's message in flight).
+    /// Reconciliation leaves them out: a live worker marks its row before it waits for its grant, and would be counted
+    /// twice (once from the outbox, once by its own grant) if the round fell between the two.
+    /// </param>
+    public static async Task<IReadOnlyList<SentSecond>> SecondsAsync(NoticesDbContext db, DateTimeOffset since, bool inFlight, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {
-            var rows = await db.Database.SqlQueryRaw<Bucket>(PostgresSql, since).ToListAsync(cancellationToken);
+            var rows = await db.Database.SqlQueryRaw<Bucket>(inFlight ? PostgresSql : PostgresSettledSql, since).ToListAsync(cancellationToken);
             return [.. rows.Select(r => new SentSecond(DateTimeOffset.FromUnixTimeSeconds(r.Second), checked((int)r.Recipients)))];
         }
 
         // SQLite stores DateTimeOffset as DateTimeOffsetToBinaryConverter's long: ((Ticks / 1000) << 11) | offset
         // minutes. Every time the service writes is UTC (offset 0), so (value >> 11) / 10000 is seconds since 0001-01-01.
         var sqliteRows = await db.Database.SqlQueryRaw<Bucket>(
-            SqliteSql,
+            inFlight ? SqliteSql : SqliteSettledSql,
             SqliteTime.ConvertToProvider(since)!).ToListAsync(cancellationToken);
         return [.. sqliteRows.Select(r => new SentSecond(new DateTimeOffset(r.Second * TimeSpan.TicksPerSecond, TimeSpan.Zero), checked((int)r.Recipients)))];
     }

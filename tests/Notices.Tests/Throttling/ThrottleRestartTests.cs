@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Notices.Data;
 using Notices.Delivery;
 using Notices.Delivery.Throttling;
 using Notices.Identity.Database;
@@ -112,6 +113,28 @@ public sealed class ThrottleRestartTests
         Assert.Equal(PerDay, limiter.CountedToday);
         Assert.Equal(Left, counts.Sent);
         Assert.Equal(Left, smtp.Messages.Count);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task The_send_history_groups_handovers_by_their_second(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var app = new NoticesAppFactory(db, Settings(smtpPort: 25, workers: 0, perDay: 0), configureServices: DeliverySettings.Services);
+        var second = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero) - TimeSpan.FromHours(2);
+        await app.MarkSentAsync((await app.SeedReleasedNoticeAsync(2, paused: true, firstRecipient: 1_001)).Id, second + TimeSpan.FromMilliseconds(250));
+        await app.MarkUnknownAsync((await app.SeedReleasedNoticeAsync(1, paused: true, firstRecipient: 2_001)).Id, second + TimeSpan.FromMilliseconds(999));
+        await app.MarkFailedAsync((await app.SeedReleasedNoticeAsync(3, paused: true, firstRecipient: 3_001)).Id, second);
+        await app.MarkSentAsync((await app.SeedReleasedNoticeAsync(4, paused: true, firstRecipient: 4_001)).Id, second - TimeSpan.FromHours(23));
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        var history = await SendHistory.SecondsAsync(context, DateTimeOffset.UtcNow - TimeSpan.FromDays(1), inFlight: true, CancellationToken.None);
+
+        var bucket = Assert.Single(history);
+        Assert.Equal(second, bucket.Start);
+        Assert.Equal(3, bucket.Recipients);
     }
 
     private static Dictionary<string, string> Settings(int smtpPort, int workers, int perDay)

@@ -20,7 +20,9 @@ internal readonly record struct Lease(int Recipients, TimeSpan Waited, long Time
 /// 1 s for the day (86,401 counters, about 340 KB, however many sends).</para>
 /// <para>Waiters are served in FIFO order (one <see cref="SemaphoreSlim"/> queues async waiters in order); the one
 /// at the head waits for the limits, so a large request is never starved by small ones behind it.</para>
-/// <para>Limits are per instance. Several instances against one relay must split its limits between them.</para>
+/// <para>Limits are per instance. Several instances against one relay must split its per-second and per-minute
+/// limits between them. <see cref="ThrottleSeeding"/> seeds the windows from the outbox at start-up, so a restart
+/// remembers the last 24 hours, and reconciles the day window with every instance's sends while running.</para>
 /// </remarks>
 internal sealed class SendLimiter : IDisposable
 {
@@ -37,6 +39,10 @@ internal sealed class SendLimiter : IDisposable
     private readonly long _origin;
     private readonly SlidingWindow[] _windows;
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Guards the windows for the instant of a check and a grant (the gate above is held across waits; seeding and
+    // reconciling must not queue behind a waiter held for hours).
+    private readonly Lock _windowsLock = new();
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _waits;
@@ -99,21 +105,29 @@ internal sealed class SendLimiter : IDisposable
         {
             while (true)
             {
-                var timestamp = _time.GetTimestamp();
-                var now = Ticks(timestamp);
-                var wait = Volatile.Read(ref _slowUntil) - now;
-                foreach (var window in _windows)
+                long timestamp;
+                long wait;
+                lock (_windowsLock)
                 {
-                    wait = Math.Max(wait, window.WaitTicks(now, recipients));
+                    timestamp = _time.GetTimestamp();
+                    var now = Ticks(timestamp);
+                    wait = Volatile.Read(ref _slowUntil) - now;
+                    foreach (var window in _windows)
+                    {
+                        wait = Math.Max(wait, window.WaitTicks(now, recipients));
+                    }
+
+                    if (wait <= 0)
+                    {
+                        foreach (var window in _windows)
+                        {
+                            window.Record(now, recipients);
+                        }
+                    }
                 }
 
                 if (wait <= 0)
                 {
-                    foreach (var window in _windows)
-                    {
-                        window.Record(now, recipients);
-                    }
-
                     var waited = _time.GetElapsedTime(start, timestamp);
                     if (waited > TimeSpan.Zero)
                     {
@@ -133,6 +147,80 @@ internal sealed class SendLimiter : IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Counts recipients already sent before this limiter existed (see <see cref="ThrottleSeeding"/>): each
+    /// <c>(At, Recipients)</c> is recorded in every window as if granted at <c>At</c> (wall-clock time; a time in the
+    /// future counts as now). Call it before the workers start; grants already outside a window are ignored.
+    /// </summary>
+    /// <returns>The recipients counted in the longest window.</returns>
+    public long Seed(IEnumerable<(DateTimeOffset At, int Recipients)> past)
+    {
+        ArgumentNullException.ThrowIfNull(past);
+        lock (_windowsLock)
+        {
+            var now = Ticks(_time.GetTimestamp());
+            var wallNow = _time.GetUtcNow();
+            long counted = 0;
+            foreach (var (at, recipients) in past)
+            {
+                var when = now - Math.Max(0, (wallNow - at).Ticks);
+                var inLongest = false;
+                foreach (var window in _windows)
+                {
+                    inLongest = window.RecordPast(when, now, recipients);
+                }
+
+                if (inLongest)
+                {
+                    counted += recipients;
+                }
+            }
+
+            return counted;
+        }
+    }
+
+    /// <summary>
+    /// Brings the rolling day up to <paramref name="handedOver"/>, what the outbox shows went to the relay in the last
+    /// 24 hours across all instances (see <see cref="ThrottleSeeding"/>): the day window then counts the larger of its
+    /// own grants and that total. The difference (other instances' sends since the last reconciliation) is counted
+    /// now, so it leaves the window at most one reconciliation interval later than it should: never too early.
+    /// </summary>
+    /// <returns>The recipients added (0 when this instance already counted as many).</returns>
+    public long Reconcile(long handedOver)
+    {
+        lock (_windowsLock)
+        {
+            if (_windows.Length == 0 || _windows[^1].Length != TimeSpan.FromDays(1))
+            {
+                return 0;
+            }
+
+            var day = _windows[^1];
+            var now = Ticks(_time.GetTimestamp());
+            var missing = handedOver - day.CountAt(now);
+            if (missing <= 0)
+            {
+                return 0;
+            }
+
+            day.RecordPast(now, now, checked((int)missing));
+            return missing;
+        }
+    }
+
+    /// <summary>Recipients counted in the rolling 24 hours (0 without a per-day limit), as of the last grant, seed or reconciliation.</summary>
+    public long CountedToday
+    {
+        get
+        {
+            lock (_windowsLock)
+            {
+                return _windows.Length > 0 && _windows[^1].Length == TimeSpan.FromDays(1) ? _windows[^1].Count : 0;
+            }
         }
     }
 

@@ -55,6 +55,13 @@ internal sealed class SlidingWindow
     /// <summary>Recipients counted in the buckets the window covers at its last update.</summary>
     public long Count => _sum;
 
+    /// <summary>Moves the window to <paramref name="now"/> and answers what it counts then.</summary>
+    public long CountAt(long now)
+    {
+        Advance(FloorDiv(now, _granularity));
+        return _sum;
+    }
+
     /// <summary>Ticks from <paramref name="now"/> until <paramref name="recipients"/> more fit; 0 if they fit now.</summary>
     /// <param name="now">Ticks since the limiter's origin; never less than a previous call's.</param>
     public long WaitTicks(long now, int recipients)
@@ -88,6 +95,36 @@ internal sealed class SlidingWindow
         Advance(bucket);
         _counts[Index(bucket)] += recipients;
         _sum += recipients;
+    }
+
+    /// <summary>
+    /// Counts grants made in the past (at start-up, the sends the outbox shows for the last window): exactly as if
+    /// <see cref="Record"/> had been called at <paramref name="at"/>. Grants that have already left the window are
+    /// ignored; they never held a limit that still matters.
+    /// </summary>
+    /// <param name="at">When they were granted, in the limiter's ticks; may be negative (before the limiter's origin).</param>
+    /// <param name="now">The limiter's clock now; never less than a previous call's.</param>
+    /// <returns>Whether they are in the window, so counted.</returns>
+    public bool RecordPast(long at, long now, int recipients)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(at, now);
+        ArgumentOutOfRangeException.ThrowIfLessThan(recipients, 0);
+        Advance(FloorDiv(now, _granularity));
+        var bucket = FloorDiv(at, _granularity);
+        if (bucket < _head - _span)
+        {
+            return false;
+        }
+
+        _counts[Index(bucket)] += recipients;
+        _sum += recipients;
+        return true;
+    }
+
+    private static long FloorDiv(long ticks, long granularity)
+    {
+        var quotient = ticks / granularity;
+        return ticks % granularity < 0 ? quotient - 1 : quotient;
     }
 
     private void Advance(long bucket)

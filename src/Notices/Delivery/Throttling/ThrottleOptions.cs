@@ -20,4 +20,11 @@ internal sealed class ThrottleOptions
     /// <summary>Per rolling 24 hours, not per calendar day.</summary>
     [Range(0, int.MaxValue, ErrorMessage = "Notices:Mail:Throttle:PerDay must be 0 (no limit) or more.")]
     public int PerDay { get; set; }
+
+    /// <summary>
+    /// How often the rolling day is reconciled with the outbox (the sends of every instance on the database), when
+    /// <see cref="PerDay"/> is set. Default one minute: other instances' sends count here within that long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Notices:Mail:Throttle:ReconcileInterval must be between 00:00:00.010 and 01:00:00.")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -13,6 +13,9 @@ internal static class ThrottlingServices
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SendLimiter>();
+        // Before the delivery workers (AddDelivery registers them after this call): hosted services start in order,
+        // so the limiter knows the last 24 hours' sends before the first grant.
+        services.AddHostedService<ThrottleSeeding>();
         return services;
     }
 }

@@ -130,7 +130,7 @@ public sealed class ThrottleRestartTests
 
         await using var scope = app.Services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-        var history = await SendHistory.SecondsAsync(context, DateTimeOffset.UtcNow - TimeSpan.FromDays(1), inFlight: true, CancellationToken.None);
+        var history = await SendHistory.SecondsAsync(context, DateTimeOffset.UtcNow - TimeSpan.FromDays(1), CancellationToken.None);
 
         var bucket = Assert.Single(history);
         Assert.Equal(second, bucket.Start);

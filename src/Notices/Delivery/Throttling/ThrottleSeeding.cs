@@ -25,7 +25,7 @@ namespace Notices.Delivery.Throttling;
 /// (at most one second late). A worker marks its row's handover just before it waits for its grant, so at start-up
 /// another live instance's waiting rows count too: at most one per worker, on the safe side.</para>
 /// <para>Several instances on one database: with a per-day limit, every <see cref="ThrottleOptions.ReconcileInterval"/>
-/// (default one minute) the same query's total (sent and unknown rows only, see <see cref="SendHistory"/>) is compared with this instance's day window, which then counts the
+/// (default one minute) the outbox's count of sent and unknown rows (<see cref="SendHistory.CountAsync"/>) is compared with this instance's day window, which then counts the
 /// larger of the two (<see cref="SendLimiter.Reconcile"/>). Other instances' sends therefore count here within one
 /// interval, and leave the window at most one interval late. Between rounds each instance sees only its own sends, so
 /// N instances can overshoot the daily limit by at most what the others send in one interval; keep it short or split
@@ -59,7 +59,7 @@ internal sealed partial class ThrottleSeeding(
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-            var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - Day, inFlight: true, cancellationToken);
+            var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - Day, cancellationToken);
             var counted = limiter.Seed(seconds.Select(s => (s.Start + TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1), s.Recipients)));
             LogSeeded(logger, counted, options.Value.PerDay);
         }
@@ -86,8 +86,7 @@ internal sealed partial class ThrottleSeeding(
                 await Task.Delay(interval, time, stoppingToken);
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-                var seconds = await SendHistory.SecondsAsync(db, time.GetUtcNow() - Day, inFlight: false, stoppingToken);
-                var added = limiter.Reconcile(seconds.Sum(s => (long)s.Recipients));
+                var added = limiter.Reconcile(await SendHistory.CountAsync(db, time.GetUtcNow() - Day, stoppingToken));
                 if (added > 0)
                 {
                     LogReconciled(logger, added);
@@ -140,30 +139,39 @@ internal static class SendHistory
         """;
 
     private const string PostgresSql = PostgresSelect + Settled + InFlight + GroupBySecond;
-    private const string PostgresSettledSql = PostgresSelect + Settled + GroupBySecond;
     private const string SqliteSql = SqliteSelect + Settled + InFlight + GroupBySecond;
-    private const string SqliteSettledSql = SqliteSelect + Settled + GroupBySecond;
 
-    /// <param name="inFlight">
-    /// Also count rows still <c>sending</c> with a handover mark (at start-up: a crashed instance's message in flight).
-    /// Reconciliation leaves them out: a live worker marks its row before it waits for its grant, and would be counted
-    /// twice (once from the outbox, once by its own grant) if the round fell between the two.
-    /// </param>
-    public static async Task<IReadOnlyList<SentSecond>> SecondsAsync(NoticesDbContext db, DateTimeOffset since, bool inFlight, CancellationToken cancellationToken)
+    /// <summary>
+    /// Per second, at start-up: sent and unknown rows, and rows still <c>sending</c> with a handover mark (a crashed
+    /// instance's message in flight). Reconciliation uses <see cref="CountAsync"/>, which leaves those out: a live worker
+    /// marks its row before it waits for its grant, and would be counted twice (once from the outbox, once by its own
+    /// grant) if the round fell between the two.
+    /// </summary>
+    public static async Task<IReadOnlyList<SentSecond>> SecondsAsync(NoticesDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {
-            var rows = await db.Database.SqlQueryRaw<Bucket>(inFlight ? PostgresSql : PostgresSettledSql, since).ToListAsync(cancellationToken);
+            var rows = await db.Database.SqlQueryRaw<Bucket>(PostgresSql, since).ToListAsync(cancellationToken);
             return [.. rows.Select(r => new SentSecond(DateTimeOffset.FromUnixTimeSeconds(r.Second), checked((int)r.Recipients)))];
         }
 
         // SQLite stores DateTimeOffset as DateTimeOffsetToBinaryConverter's long: ((Ticks / 1000) << 11) | offset
         // minutes. Every time the service writes is UTC (offset 0), so (value >> 11) / 10000 is seconds since 0001-01-01.
         var sqliteRows = await db.Database.SqlQueryRaw<Bucket>(
-            inFlight ? SqliteSql : SqliteSettledSql,
+            SqliteSql,
             SqliteTime.ConvertToProvider(since)!).ToListAsync(cancellationToken);
         return [.. sqliteRows.Select(r => new SentSecond(new DateTimeOffset(r.Second * TimeSpan.TicksPerSecond, TimeSpan.Zero), checked((int)r.Recipients)))];
     }
+
+    /// <summary>
+    /// Sent and unknown rows handed to the relay since <paramref name="since"/>, across all notices: one count, for
+    /// reconciliation (which needs the total, not the seconds). Rows still sending are left out (see
+    /// <see cref="SecondsAsync"/>).
+    /// </summary>
+    public static Task<int> CountAsync(NoticesDbContext db, DateTimeOffset since, CancellationToken cancellationToken) =>
+        db.Outbox.CountAsync(
+            o => (o.State == Outbox.OutboxState.Sent && o.SentAt >= since) || (o.State == Outbox.OutboxState.Unknown && o.UpdatedAt >= since),
+            cancellationToken);
 
     internal sealed record SentSecond(DateTimeOffset Start, int Recipients);
 

@@ -142,7 +142,7 @@ internal static class ReleaseQuick
                 await writer.WriteLineAsync(string.Join(',',
                     r.NoticeId, Csv(r.EmployeeId), Csv(r.Email), Csv(r.DisplayName), Csv(r.JobSeries), Csv(r.PayPlan),
                     r.Grade?.ToString(CultureInfo.InvariantCulture) ?? "", Csv(r.Organization), Csv(r.DutyState), r.SupervisorId is null ? "" : Csv(r.SupervisorId),
-                    Csv("b" + r.MessageId), "\\x" + Convert.ToHexStringLower(r.TokenHash.Reverse().ToArray()), "0", "0", now));
+                    Csv("b" + r.MessageId), "\\x" + Convert.ToHexStringLower(r.TokenHash!.Reverse().ToArray()), "0", "0", now));
             }
         }
 
@@ -212,7 +212,7 @@ internal static class ReleaseQuick
         insert.Prepare();
         foreach (var r in rows)
         {
-            p[0].Value = r.NoticeId.ToString().ToUpperInvariant();
+            p[0].Value = r.NoticeId!.Value.ToString().ToUpperInvariant();
             p[1].Value = r.EmployeeId;
             p[2].Value = r.Email;
             p[3].Value = r.DisplayName;
@@ -223,7 +223,7 @@ internal static class ReleaseQuick
             p[8].Value = r.DutyState;
             p[9].Value = (object?)r.SupervisorId ?? DBNull.Value;
             p[10].Value = "b" + r.MessageId;
-            p[11].Value = r.TokenHash.Reverse().ToArray();
+            p[11].Value = r.TokenHash!.Reverse().ToArray();
             p[12].Value = 0;
             p[13].Value = 0;
             p[14].Value = now!;

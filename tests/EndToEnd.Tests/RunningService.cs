@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Notices.Identity.Database;
+using Notices.Delivery.Notifications;
 using Notices.Mail;
 using Notices.Testing;
 
@@ -52,10 +53,11 @@ public sealed class RunningService : IAsyncLifetime
         var refused = await App.ImportDirectoryAsync(DirectoryCsv.File(DirectoryCsv.Head(), DirectoryCsv.Row("E9", supervisor: "E404")), dryRun: true);
         foreach (var (file, outcome) in new[] { ("staff.csv", loaded), ("staff-check.csv", dryRun), ("broken.csv", refused) })
         {
-            var sent = await notifications.DirectoryImportFinishedAsync("ada.lovelace@agency.example", file, outcome);
-            if (!sent.Delivery.IsSent)
+            var queued = await notifications.DirectoryImportFinishedAsync("ada.lovelace@agency.example", null, file, outcome);
+            var sent = await App.WaitForMailAsync(queued.MessageId);
+            if (sent.State != "sent")
             {
-                throw new InvalidOperationException($"The test email was not written: {sent.Delivery}");
+                throw new InvalidOperationException($"The test email was not written: {sent.State} {sent.LastDetail}");
             }
         }
     }

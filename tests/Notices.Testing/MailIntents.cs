@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using Notices.Identity.Mail;
+using Notices.Templates;
 
 namespace Notices.Testing;
 
@@ -30,6 +33,54 @@ public static class MailIntents
 
     public static IReadOnlyList<MimeMessage> OutgoingMail(this NoticesAppFactory app) =>
         app.OutgoingMailFiles().Where(f => f.EndsWith(".eml", StringComparison.Ordinal)).Select(f => MimeMessage.Load(f)).ToArray();
+
+    /// <summary>Queues <paramref name="model"/> through the outbox on its own and waits until its row is final.</summary>
+    public static async Task<OutboxMailStatus> QueueAndDeliverAsync<TModel>(this NoticesAppFactory app, TModel model, string to, string category = "test")
+        where TModel : IEmailModel
+    {
+        var outbox = app.Services.GetRequiredService<IMailOutbox>();
+        var queued = await outbox.QueueAsync(model, new MailEnvelope { To = to, Category = category });
+        return await app.WaitForMailAsync(queued.MessageId);
+    }
+
+    /// <summary>Waits (bounded) until the outbox row with <paramref name="messageId"/> reaches a final state.</summary>
+    public static async Task<OutboxMailStatus> WaitForMailAsync(this NoticesAppFactory app, string messageId, TimeSpan? timeout = null)
+    {
+        var outbox = app.Services.GetRequiredService<IMailOutbox>();
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var status = await outbox.FindAsync(messageId);
+            if (status is { IsFinal: true })
+            {
+                return status;
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The message {messageId} is still {status?.State ?? "missing"}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits (bounded) until the file mailbox holds at least <paramref name="count"/> messages, and returns them.</summary>
+    public static async Task<IReadOnlyList<MimeMessage>> WaitForOutgoingMailAsync(this NoticesAppFactory app, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (app.OutgoingMailFiles().Count(f => f.EndsWith(".eml", StringComparison.Ordinal)) < count)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The file mailbox holds {app.OutgoingMailFiles().Count} message(s), not {count}.");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return app.OutgoingMail();
+    }
 
     /// <summary>The hrefs of every link in an HTML part.</summary>
     public static IReadOnlyList<string> Links(string html) =>

@@ -34,6 +34,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<ReceivedMessage> _messages = new();
     private readonly ConcurrentDictionary<string, (int Code, string Text, bool Close)> _refusals = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _refusalsLeft = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, (int Code, string Text)> _senderRefusals = new(StringComparer.OrdinalIgnoreCase);
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _connections;
@@ -80,8 +81,18 @@ public sealed class TestSmtpServer : IAsyncDisposable
     }
 
     /// <summary>Answer RCPT TO for this address with the given reply, e.g. (550, "5.1.1 User unknown").</summary>
-    public void Refuse(string address, int code, string text, bool closeConnection = false) =>
+    public void Refuse(string address, int code, string text, bool closeConnection = false)
+    {
+        _refusalsLeft.TryRemove(address, out _);
         _refusals[address] = (code, text, closeConnection);
+    }
+
+    /// <summary>Answer RCPT TO for this address with the given reply the next <paramref name="times"/> times, then accept.</summary>
+    public void RefuseTimes(string address, int times, int code, string text)
+    {
+        _refusals[address] = (code, text, false);
+        _refusalsLeft[address] = times;
+    }
 
     /// <summary>Stops refusing this address (a relay's temporary refusal has cleared).</summary>
     public void Accept(string address) => _refusals.TryRemove(address, out _);
@@ -157,8 +168,17 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
         public override Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
         {
-            if (server._refusals.TryGetValue(to.AsAddress(), out var refusal))
+            var address = to.AsAddress();
+            if (server._refusals.TryGetValue(address, out var refusal))
             {
+                // Counted refusals (RefuseTimes) run out; the others last until Accept.
+                if (server._refusalsLeft.AddOrUpdate(address, int.MaxValue, (_, left) => left - 1) < 0)
+                {
+                    server._refusals.TryRemove(address, out _);
+                    server._refusalsLeft.TryRemove(address, out _);
+                    return Task.FromResult(true);
+                }
+
                 throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)refusal.Code, refusal.Text), refusal.Close);
             }
 

@@ -31,7 +31,7 @@ public sealed class DirectoryImportMailTests
         var response = await browser.PostAsync(new Uri("/directory/import", UriKind.Relative), form);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var mail = Assert.Single(app.OutgoingMail());
+        var mail = Assert.Single(await app.WaitForOutgoingMailAsync());
         Assert.Equal(admin!.Email, ((MailboxAddress)mail.To.Single()).Address);
         Assert.Contains("new-hires.csv", mail.TextBody, StringComparison.Ordinal);
         Assert.Contains("https://notices.agency.example/directory", mail.TextBody, StringComparison.Ordinal);

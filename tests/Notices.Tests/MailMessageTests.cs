@@ -63,19 +63,22 @@ public sealed class MailMessageTests
         Assert.Equal("\"Office of the Director\" <notices@agency.example>", message.From.ToString());
         Assert.Equal("director@agency.example", message.ReplyTo.Mailboxes.Single().Address);
         Assert.Equal(TimeSpan.Zero, message.Date.Offset);
-        Assert.Null(message.Headers["Auto-Submitted"]);
+        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
         var alternative = Assert.IsType<MultipartAlternative>(message.Body);
         Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
     }
 
     [Fact]
-    public async Task Auto_submitted_is_added_when_asked()
+    public async Task An_answer_to_a_person_is_auto_replied_and_everything_else_auto_generated()
     {
         await using var host = MailTestHost.Create();
 
-        using var message = host.Messages.Create(new MailAddressing { To = "jo@agency.example", AutoSubmitted = true }, Content);
+        using var generated = host.Messages.Create(new MailAddressing { To = "jo@agency.example" }, Content);
+        using var replied = host.Messages.Create(new MailAddressing { To = "jo@agency.example", AutoSubmitted = Identity.Mail.AutoSubmitted.AutoReplied }, Content);
 
-        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
+        Assert.Equal("auto-generated", generated.Headers["Auto-Submitted"]);
+        Assert.Equal("auto-replied", replied.Headers["Auto-Submitted"]);
+        Assert.Equal("OOF, AutoReply", replied.Headers["X-Auto-Response-Suppress"]);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class MailSmtpTests
         await using var host = MailTestHost.Create(smtp.SmtpSettings());
         var messageId = host.Messages.NewMessageId();
 
-        var sent = await host.Mailer.SendAsync(host.ImportFinished(), new MailAddressing { To = "Ann Admin <ann.admin@agency.example>", MessageId = messageId });
+        var sent = await host.SendAsync(host.ImportFinished(), new MailAddressing { To = "Ann Admin <ann.admin@agency.example>", MessageId = messageId });
 
         Assert.Equal(DeliveryOutcome.Sent, sent.Delivery.Outcome);
         Assert.Equal(messageId, sent.MessageId);
@@ -27,7 +27,8 @@ public sealed class MailSmtpTests
         Assert.Equal(messageId, message.MessageId);
         Assert.Equal("notices@agency.example", message.From.Mailboxes.Single().Address);
         Assert.Equal("Directory import finished", message.Subject);
-        Assert.Null(message.Headers["Auto-Submitted"]);
+        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
+        Assert.Equal("OOF, AutoReply", message.Headers["X-Auto-Response-Suppress"]);
         Assert.Contains("Added: 1,204", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("1,204", message.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", message.HtmlBody, StringComparison.OrdinalIgnoreCase);
@@ -35,35 +36,46 @@ public sealed class MailSmtpTests
     }
 
     [Fact]
-    public async Task Import_finished_notification_goes_to_the_admin_with_a_link_to_the_directory()
+    public async Task An_answer_to_a_person_is_auto_replied_and_threads_under_their_message()
     {
         await using var smtp = await TestSmtpServer.StartAsync();
         await using var host = MailTestHost.Create(smtp.SmtpSettings());
-        var notifications = host.Services.GetRequiredService<MailNotifications>();
 
-        var outcome = new Identity.StaffDirectory.Import.ImportOutcome { Added = 10, Updated = 2, Deactivated = 1, Unchanged = 500 };
-        var sent = await notifications.DirectoryImportFinishedAsync("ann.admin@agency.example", "/uploads/tmp/staff.csv", outcome);
+        await host.SendAsync(host.TestEmail(), new MailAddressing
+        {
+            To = "jo@agency.example",
+            InReplyTo = "reply-123@mail.agency.example",
+            AutoSubmitted = Identity.Mail.AutoSubmitted.AutoReplied,
+        });
 
-        Assert.True(sent.Delivery.IsSent, sent.Delivery.ToString());
         using var message = Assert.Single(smtp.Messages).Parse();
-        Assert.Equal("Directory import finished", message.Subject);
-        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
-        Assert.Contains("staff.csv", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("Added: 10", message.TextBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("/uploads/tmp", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("Open the directory (https://notices.agency.example/directory)", message.TextBody, StringComparison.Ordinal);
+        Assert.Equal("auto-replied", message.Headers["Auto-Submitted"]);
+        Assert.Equal("reply-123@mail.agency.example", message.InReplyTo);
+        Assert.Equal(["reply-123@mail.agency.example"], message.References);
     }
 
-    [Fact]
-    public async Task Auto_submitted_arrives_when_requested()
+    [Theory]
+    [InlineData("Subject", "")]
+    [InlineData("ToName", "Jo\r\nBcc: everyone@agency.example")]
+    [InlineData("InReplyTo", "<x@y>\r\nBcc: a@b.example")]
+    public async Task Header_values_with_a_line_break_or_a_bad_message_id_are_refused(string field, string value)
     {
-        await using var smtp = await TestSmtpServer.StartAsync();
-        await using var host = MailTestHost.Create(smtp.SmtpSettings());
+        await using var host = MailTestHost.Create();
+        var content = await host.Renderer.RenderAsync(host.TestEmail());
+        if (field == "Subject")
+        {
+            content = content with { Subject = "Hello\r\nBcc: everyone@agency.example" };
+        }
 
-        await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "jo@agency.example", AutoSubmitted = true });
+        var addressing = new MailAddressing
+        {
+            To = "jo@agency.example",
+            ToName = field == "ToName" ? value : null,
+            InReplyTo = field == "InReplyTo" ? value : null,
+        };
 
-        using var message = Assert.Single(smtp.Messages).Parse();
-        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
+        var refused = Assert.Throws<InvalidMailHeaderException>(() => host.Messages.Create(addressing, content));
+        Assert.Equal(field, refused.ParamName);
     }
 
     [Fact]
@@ -203,8 +215,8 @@ public sealed class MailSmtpTests
         await using var host = MailTestHost.Create(
             new Dictionary<string, string>(smtp.SmtpSettings()) { ["Notices:Mail:Smtp:ProtocolLog"] = "true" }, logs: logs);
 
-        await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "jane.doe@agency.example" });
-        await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "gone.person@agency.example" });
+        await host.SendAsync(host.TestEmail(), new MailAddressing { To = "jane.doe@agency.example" });
+        await host.SendAsync(host.TestEmail(), new MailAddressing { To = "gone.person@agency.example" });
 
         Assert.Contains(logs, line => line.Contains("SMTP C: DATA", StringComparison.Ordinal));
         Assert.Contains(logs, line => line.Contains("SMTP C: RCPT TO:<j***@agency.example>", StringComparison.Ordinal));
@@ -248,7 +260,7 @@ public sealed class MailSmtpTlsTests
             ["Notices:Mail:Smtp:TrustedCertificateSha256"] = certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
         });
 
-        var sent = await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "jo@agency.example" });
+        var sent = await host.SendAsync(host.TestEmail(), new MailAddressing { To = "jo@agency.example" });
 
         Assert.Equal(DeliveryOutcome.Sent, sent.Delivery.Outcome);
         Assert.True(Assert.Single(smtp.Messages).Secure);
@@ -261,7 +273,7 @@ public sealed class MailSmtpTlsTests
         await using var smtp = await TestSmtpServer.StartAsync(certificate);
         await using var host = MailTestHost.Create(new Dictionary<string, string>(smtp.SmtpSettings()) { ["Notices:Mail:Smtp:Security"] = "StartTls" });
 
-        var sent = await host.Mailer.SendAsync(host.TestEmail(), new MailAddressing { To = "jo@agency.example" });
+        var sent = await host.SendAsync(host.TestEmail(), new MailAddressing { To = "jo@agency.example" });
 
         Assert.Equal(DeliveryOutcome.Transient, sent.Delivery.Outcome);
         Assert.Contains("certificate", sent.Delivery.Detail, StringComparison.OrdinalIgnoreCase);

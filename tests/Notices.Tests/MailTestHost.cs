@@ -38,7 +38,15 @@ internal sealed class MailTestHost : IAsyncDisposable
 
     public IMailTransport Transport => Services.GetRequiredService<IMailTransport>();
 
-    public IMailer Mailer => Services.GetRequiredService<IMailer>();
+    /// <summary>Renders, builds and hands one message to the transport: the seam the outbox's workers drive.</summary>
+    public async Task<SentMail> SendAsync<TModel>(TModel model, MailAddressing addressing)
+        where TModel : Notices.Templates.IEmailModel
+    {
+        var content = await Renderer.RenderAsync(model);
+        using var message = Messages.Create(addressing, content);
+        await using var session = await Transport.OpenSessionAsync();
+        return new SentMail(message.MessageId!, await session.SendAsync(message));
+    }
 
     public LinkBuilder Links => Services.GetRequiredService<LinkBuilder>();
 
@@ -95,6 +103,8 @@ internal sealed class MailTestHost : IAsyncDisposable
         }
     }
 }
+
+internal sealed record SentMail(string MessageId, DeliveryResult Delivery);
 
 /// <summary>Keeps every formatted log line (with exception messages) so tests can check what is never logged.</summary>
 internal sealed class CollectingLoggerProvider(ICollection<string> lines) : ILoggerProvider

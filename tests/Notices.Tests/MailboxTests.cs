@@ -23,11 +23,9 @@ public sealed class MailboxTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var app = new NoticesAppFactory(database);
-        var mailer = app.Services.GetRequiredService<IMailer>();
+        var sent = await app.QueueAndDeliverAsync(TestEmail(app), "jo@agency.example");
 
-        var sent = await mailer.SendAsync(TestEmail(app), new MailAddressing { To = "jo@agency.example", AutoSubmitted = true });
-
-        Assert.True(sent.Delivery.IsSent, sent.Delivery.ToString());
+        Assert.Equal("sent", sent.State);
         var file = Assert.Single(app.OutgoingMailFiles());
         Assert.Matches(@"[/\\][0-9]{8}T[0-9]{9}Z-[0-9a-f]{16}\.eml$", file);
         using var message = MimeMessage.Load(file);
@@ -43,9 +41,8 @@ public sealed class MailboxTests
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var app = new NoticesAppFactory(database);
-        var mailer = app.Services.GetRequiredService<IMailer>();
-        await mailer.SendAsync(TestEmail(app), new MailAddressing { To = "first@agency.example" });
-        await mailer.SendAsync(ImportFinished(app), new MailAddressing { To = "second@agency.example" });
+        await app.QueueAndDeliverAsync(TestEmail(app), "first@agency.example");
+        await app.QueueAndDeliverAsync(ImportFinished(app), "second@agency.example");
         using var client = app.CreateClient();
 
         var list = await client.GetStringAsync(new Uri("/dev/mailbox", UriKind.Relative));
@@ -115,7 +112,7 @@ public sealed class MailboxTests
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var app = new NoticesAppFactory(database);
-        await app.Services.GetRequiredService<IMailer>().SendAsync(TestEmail(app), new MailAddressing { To = "jo@agency.example" });
+        await app.QueueAndDeliverAsync(TestEmail(app), "jo@agency.example");
         using var client = app.CreateClient();
 
         var response = await client.GetAsync(new Uri(path, UriKind.Relative));
@@ -146,7 +143,7 @@ public sealed class MailboxTests
         await using var authority = await FakeEntraAuthority.StartAsync();
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var app = new NoticesAppFactory(database, authority.Settings, "Production", authority.ConfigureServices);
-        await app.Services.GetRequiredService<IMailer>().SendAsync(TestEmail(app), new MailAddressing { To = "jo@agency.example" });
+        await app.QueueAndDeliverAsync(TestEmail(app), "jo@agency.example");
         var id = Path.GetFileNameWithoutExtension(Assert.Single(app.OutgoingMailFiles()));
         using var client = app.CreateClient();
 
@@ -173,6 +170,7 @@ public sealed class MailboxTests
         var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("sent", (await app.WaitForMailAsync(await response.Content.ReadAsStringAsync())).State);
         using var message = Assert.Single(app.OutgoingMail());
         Assert.DoesNotContain("evil.example", message.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example", message.TextBody, StringComparison.Ordinal);
@@ -202,8 +200,10 @@ public sealed class MailboxTests
                 var services = context.RequestServices;
                 var links = services.GetRequiredService<LinkBuilder>();
                 var model = new DirectoryImportFinishedModel("staff.csv", false, 1, 0, 0, 0, 0, DateTimeOffset.UtcNow, links.To("/directory"));
-                var sent = await services.GetRequiredService<IMailer>().SendAsync(model, new MailAddressing { To = "jo@agency.example" });
-                context.Response.StatusCode = sent.Delivery.IsSent ? 200 : 500;
+                var queued = await services.GetRequiredService<Identity.Mail.IMailOutbox>()
+                    .QueueAsync(model, new Identity.Mail.MailEnvelope { To = "jo@agency.example", Category = "test" });
+                context.Response.StatusCode = 200;
+                await context.Response.WriteAsync(queued.MessageId);
             });
             next(app);
         };

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,13 +28,23 @@ public static class ModuleDatabase
         var paths = DataPaths.From(builder.Configuration);
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
 
+        // Interceptors registered in the container apply to every module's context (the host's outbox wakes its
+        // workers when a transaction that queued mail commits, whichever module's context ran it).
         if (settings.Provider == DatabaseProvider.Postgres)
         {
-            builder.Services.AddDbContext<TContext, TPostgres>(options => ConfigurePostgres(options, connectionString, module));
+            builder.Services.AddDbContext<TContext, TPostgres>((services, options) =>
+            {
+                ConfigurePostgres(options, connectionString, module);
+                options.AddInterceptors(services.GetServices<IInterceptor>());
+            });
         }
         else
         {
-            builder.Services.AddDbContext<TContext, TSqlite>(options => ConfigureSqlite(options, SqliteConnectionString(connectionString, paths), module));
+            builder.Services.AddDbContext<TContext, TSqlite>((services, options) =>
+            {
+                ConfigureSqlite(options, SqliteConnectionString(connectionString, paths), module);
+                options.AddInterceptors(services.GetServices<IInterceptor>());
+            });
         }
 
         builder.Services.AddSingleton(new ModuleContextRegistration(typeof(TContext), module));

@@ -10,7 +10,8 @@ using Notices.Delivery.Outbox;
 namespace Notices.Data;
 
 /// <summary>
-/// The host's own tables: notices, their audit trail, the outbox (one row per recipient), and the Data Protection
+/// The host's own tables: notices, their audit trail, the outbox (every email: one row per notice recipient, one per
+/// transactional message), and the Data Protection
 /// keys (in the database so several instances share them).
 /// </summary>
 internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
@@ -82,6 +83,8 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
             o.Property(x => x.TokenHash).HasMaxLength(32);
             o.Property(x => x.LeaseOwner).HasMaxLength(100);
             o.Property(x => x.LastDetail).HasMaxLength(500);
+            o.Property(x => x.Category).HasMaxLength(40);
+            o.Property(x => x.Reference).HasMaxLength(100);
             o.HasIndex(x => new { x.NoticeId, x.EmployeeId }).IsUnique();
             o.HasIndex(x => x.TokenHash).IsUnique();
             o.HasIndex(x => x.MessageId).IsUnique();
@@ -89,7 +92,11 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
             o.HasIndex(x => new { x.State, x.NextAttemptAt });
             o.HasIndex(x => new { x.NoticeId, x.State });
             // Claims walk unfinished rows in Id order (queued, sending, deferred); sent rows leave the index.
-            o.HasIndex(x => x.Id, "IX_outbox_Claimable").HasFilter("\"State\" IN (0, 1, 3)");
+            o.HasIndex(x => x.Id, "IX_outbox_Claimable").HasFilter(OutboxSql.ClaimableFilter);
+            // Transactional rows are claimed first, through an index that holds only the unfinished ones (a handful).
+            o.HasIndex(x => x.Id, "IX_outbox_Transactional").HasFilter(OutboxSql.TransactionalFilter);
+            // A module finds its messages by its own reference (approval/42, test sends of a notice by a person).
+            o.HasIndex(x => new { x.Reference, x.QueuedAt }).HasFilter("\"Reference\" IS NOT NULL");
         });
     }
 

@@ -1,11 +1,16 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Notices.Delivery.Controls;
+using Notices.Delivery.Notifications;
+using Notices.Delivery.Outbox;
+using Notices.Identity.Mail;
+using Notices.Identity.StaffDirectory.Import;
 using Notices.Delivery.Sending;
 using Notices.Delivery.Throttling;
 
 namespace Notices.Delivery;
 
-/// <summary>The Delivery feature: the outbox workers, leases, throttle and delivery controls (helper B1).</summary>
+/// <summary>The Delivery feature: the one outbox for every email, its workers, leases, throttle and delivery controls.</summary>
 internal static class DeliveryModule
 {
     public static WebApplicationBuilder AddDelivery(this WebApplicationBuilder builder)
@@ -21,6 +26,14 @@ internal static class DeliveryModule
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryMetrics>();
         services.AddSingleton<NoticeMailCache>();
+        services.AddSingleton<TransactionalMail>();
+        services.AddSingleton<OutboxCommitSignal>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<OutboxCommitSignal>());
+        services.AddSingleton<MailOutbox>();
+        services.AddSingleton<IMailOutbox>(sp => sp.GetRequiredService<MailOutbox>());
+        services.AddSingleton<DeliveryWorkers>();
+        services.AddSingleton<MailNotifications>();
+        services.AddSingleton<IDirectoryImportObserver, ImportFinishedMail>();
         services.AddHostedService<DeliveryService>();
         services.AddScoped<DeliveryControls>();
         return builder;

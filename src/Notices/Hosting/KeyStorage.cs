@@ -15,6 +15,7 @@ internal static class KeyStorage
         var dataProtection = builder.Services.AddDataProtection()
             .SetApplicationName("Notices")
             .PersistKeysToDbContext<NoticesDbContext>();
+        builder.Services.AddHostedService<KeyRingWarmUp>();
 
         var certificatePath = builder.Configuration["Notices:DataProtection:CertificatePath"];
         if (!string.IsNullOrWhiteSpace(certificatePath))

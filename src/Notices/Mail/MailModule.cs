@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Notices.Hosting;
-using Notices.Identity.StaffDirectory.Import;
 using Notices.Mail.Delivery;
 using Notices.Mail.DevMailbox;
 using Notices.Mail.Graph;
@@ -10,7 +9,7 @@ using Notices.Templates;
 
 namespace Notices.Mail;
 
-/// <summary>The mail seam: typed message → renderer → message builder → transport (file mailbox or SMTP).</summary>
+/// <summary>The mail seam: typed message → renderer → message builder → (outbox) → transport (file mailbox, SMTP or Graph).</summary>
 internal static class MailModule
 {
     public static WebApplicationBuilder AddMail(this WebApplicationBuilder builder)
@@ -38,9 +37,6 @@ internal static class MailModule
             MailTransportKind.Graph => sp.GetRequiredService<Graph.GraphMailTransport>(),
             _ => sp.GetRequiredService<FileMailTransport>(),
         });
-        services.AddSingleton<IMailer, Mailer>();
-        services.AddSingleton<MailNotifications>();
-        services.AddSingleton<IDirectoryImportObserver, ImportFinishedMail>();
         services.AddSingleton<DevMailboxStore>();
         builder.AddGraphMail();
         return builder;

@@ -92,8 +92,8 @@ public sealed class AudienceEmailTests
 
         using var response = await client.PostAsync(new Uri($"/api/notices/{id}/test-send", UriKind.Relative), body);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var message = Assert.Single(app.OutgoingMail());
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var message = Assert.Single(await app.WaitForOutgoingMailAsync());
         Assert.Equal(["e2@agency.example"], message.To.Mailboxes.Select(m => m.Address));
         Assert.Empty(message.Cc);
         Assert.Empty(message.Bcc);
@@ -120,7 +120,7 @@ public sealed class AudienceEmailTests
         for (var i = 0; i < 5; i++)
         {
             using var sent = await client.TestSendAsync(id);
-            Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
             time.Advance(TimeSpan.FromMinutes(1));
         }
 
@@ -131,9 +131,9 @@ public sealed class AudienceEmailTests
 
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal(TimeSpan.FromMinutes(5), limited.Headers.RetryAfter?.Delta);
-        Assert.Equal(HttpStatusCode.OK, otherNotice.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
-        Assert.Equal(7, app.OutgoingMail().Count);
+        Assert.Equal(HttpStatusCode.Accepted, otherNotice.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, later.StatusCode);
+        Assert.Equal(7, (await app.WaitForOutgoingMailAsync(7)).Count);
         var outcomes = (await app.NoticeEventsAsync(id)).Select(e => e.Outcome).ToList();
         Assert.Equal(["succeeded", "succeeded", "succeeded", "succeeded", "succeeded", "refused", "succeeded"], outcomes);
     }
@@ -182,7 +182,7 @@ public sealed class AudienceEmailTests
         Assert.Equal(HttpStatusCode.OK, send.StatusCode);
         Assert.Contains("Test sent to your address, e***@agency.example.", await send.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        Assert.Equal(["e2@agency.example"], app.OutgoingMail().SelectMany(m => m.To.Mailboxes).Select(m => m.Address));
+        Assert.Equal(["e2@agency.example"], (await app.WaitForOutgoingMailAsync()).SelectMany(m => m.To.Mailboxes).Select(m => m.Address));
     }
 
     private static async Task<NoticesAppFactory> StartAsync(TestDatabase db, TimeProvider? time = null)

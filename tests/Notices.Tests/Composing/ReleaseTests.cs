@@ -37,7 +37,7 @@ public sealed class ReleaseTests
         Assert.Equal(eligible, rows.Select(r => r.EmployeeId));
         Assert.All(rows, r => Assert.Equal(OutboxState.Queued, r.State));
         Assert.Equal(rows.Count, rows.Select(r => r.MessageId).Distinct().Count());
-        Assert.Equal(rows.Count, rows.Select(r => Convert.ToHexString(r.TokenHash)).Distinct().Count());
+        Assert.Equal(rows.Count, rows.Select(r => Convert.ToHexString(r.TokenHash!)).Distinct().Count());
         Assert.All(rows, r => Assert.EndsWith("@agency.example", r.MessageId, StringComparison.Ordinal));
         var first = await app.FindEmployeeAsync(rows[0].EmployeeId);
         Assert.Equal(first!.Email, rows[0].Email);
@@ -53,7 +53,7 @@ public sealed class ReleaseTests
             var token = NoticeLinks.SignupToken(key, id, row.EmployeeId);
             Assert.Equal(token.Hash, row.TokenHash);
             Assert.NotEqual(Encoding.ASCII.GetBytes(token.Value), row.TokenHash);
-            Assert.DoesNotContain(rows, other => Convert.ToBase64String(other.TokenHash).Contains(token.Value, StringComparison.Ordinal));
+            Assert.DoesNotContain(rows, other => Convert.ToBase64String(other.TokenHash!).Contains(token.Value, StringComparison.Ordinal));
         }
 
         var events = await app.EventsAsync(id);
@@ -280,7 +280,7 @@ public sealed class ReleaseTests
         Assert.Equal(originalRows.Select(r => r.EmployeeId), rows.Select(r => r.EmployeeId));
         Assert.Equal(originalRows.Count, released["recipientCount"]!.GetValue<int>());
         Assert.Empty(rows.Select(r => r.MessageId).Intersect(originalRows.Select(r => r.MessageId)));
-        Assert.Empty(rows.Select(r => Convert.ToHexString(r.TokenHash)).Intersect(originalRows.Select(r => Convert.ToHexString(r.TokenHash))));
+        Assert.Empty(rows.Select(r => Convert.ToHexString(r.TokenHash!)).Intersect(originalRows.Select(r => Convert.ToHexString(r.TokenHash!))));
     }
 
     [Fact]

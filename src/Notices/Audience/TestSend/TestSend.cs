@@ -8,14 +8,13 @@ using Notices.Data;
 using Notices.Identity.Authorization;
 using Notices.Identity.StaffDirectory;
 using Notices.Mail;
-using Notices.Mail.Delivery;
+using Notices.Delivery.Outbox;
 
 namespace Notices.Audience.TestSend;
 
 internal enum TestSendStatus
 {
-    Sent,
-    NotDelivered,
+    Queued,
     NoticeNotFound,
     EmployeeNotFound,
     NoAddress,
@@ -26,19 +25,23 @@ internal enum TestSendStatus
 internal sealed record TestSendOutcome(TestSendStatus Status, string? SentTo = null, string? MessageId = null, string? Delivery = null, TimeSpan? RetryAfter = null);
 
 /// <summary>
-/// Sends the notice email, rendered for a chosen recipient (by default the sender), to the signed-in user's own
+/// Queues the notice email, rendered for a chosen recipient (by default the sender), to the signed-in user's own
 /// address only: from the directory through their employee id, else their sign-in's email claim; never an address
-/// a request names. Limited per notice and user over a sliding window counted from the audit trail, so the limit
-/// holds across instances and restarts. Every attempt is audited.
+/// a request names. It goes through the outbox like every email (retries, the relay's limits, ahead of bulk sends).
+/// Limited per notice and user over a sliding window counted from the outbox, under a lock taken in the same
+/// transaction as the queuing, so concurrent requests cannot overrun it, on any instance or after a restart. Every
+/// attempt is audited.
 /// </summary>
 internal sealed class TestSendHandler(
     NoticesDbContext db,
     IStaffDirectory directory,
     NoticeEmailPreviewer previewer,
-    IMailTransport transport,
+    MailOutbox outbox,
     TimeProvider time,
     ILogger<TestSendHandler> logger)
 {
+    public const string Category = "test-send";
+
     public const string AuditAction = "test_sent";
     public const int Limit = 5;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(10);
@@ -59,19 +62,6 @@ internal sealed class TestSendHandler(
             return new TestSendOutcome(TestSendStatus.NoAddress);
         }
 
-        var now = time.GetUtcNow();
-        var since = now - Window;
-        var recent = await db.NoticeEvents.AsNoTracking()
-            .Where(e => e.NoticeId == noticeId && e.Actor == actor.Id && e.Action == AuditAction && e.Outcome != "refused" && e.At > since)
-            .Select(e => e.At)
-            .ToListAsync(cancellationToken);
-        if (recent.Count >= Limit)
-        {
-            await AuditAsync(noticeId, actor, channel, "refused", "rate limited", cancellationToken);
-            var retryAfter = recent.Min() + Window - now;
-            return new TestSendOutcome(TestSendStatus.RateLimited, RetryAfter: retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
-        }
-
         var renderAs = string.IsNullOrWhiteSpace(employeeId) ? actor.EmployeeId : employeeId.Trim();
         if (string.IsNullOrEmpty(renderAs))
         {
@@ -87,12 +77,46 @@ internal sealed class TestSendHandler(
         using (message)
         {
             message.Subject = "[Test] " + message.Subject;
-            await using var session = await transport.OpenSessionAsync(cancellationToken);
-            var result = await session.SendAsync(message, cancellationToken);
+            var reference = Reference(noticeId, actor);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await LockAsync(reference, cancellationToken);
+            var now = time.GetUtcNow();
+            var since = now - Window;
+            var recent = await db.Outbox.AsNoTracking()
+                .Where(o => o.Reference == reference && o.QueuedAt > since)
+                .Select(o => o.QueuedAt!.Value)
+                .ToListAsync(cancellationToken);
+            if (recent.Count >= Limit)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                await AuditAsync(noticeId, actor, channel, "refused", "rate limited", cancellationToken);
+                var retryAfter = recent.Min() + Window - now;
+                return new TestSendOutcome(TestSendStatus.RateLimited, RetryAfter: retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
+            }
+
+            var queued = await outbox.QueueMessageAsync(db, message, Category, reference, actor.EmployeeId, cancellationToken);
+            NoticeAudit.Add(db, noticeId, actor, AuditAction, channel, "succeeded", now, $"rendered for {renderAs}; queued {queued.Id}");
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             var masked = MailAddresses.Mask(address);
-            await AuditAsync(noticeId, actor, channel, result.IsSent ? "succeeded" : "failed", $"rendered for {renderAs}; {result.Outcome}", cancellationToken);
-            logger.LogInformation("Test send of notice {NoticeId} to {Recipient} via {Transport}: {Outcome}", noticeId, masked, transport.Name, result.Outcome);
-            return new TestSendOutcome(result.IsSent ? TestSendStatus.Sent : TestSendStatus.NotDelivered, masked, message.MessageId, result.Outcome.ToString().ToLowerInvariant());
+            logger.LogInformation("Test send of notice {NoticeId} to {Recipient} queued as outbox row {Row}", noticeId, masked, queued.Id);
+            return new TestSendOutcome(TestSendStatus.Queued, masked, queued.MessageId, "queued");
+        }
+    }
+
+    /// <summary>The outbox reference of one person's test sends of one notice (the actor's id hashed: short, no personal data).</summary>
+    private static string Reference(Guid noticeId, Actor actor) =>
+        $"{Category}/{noticeId:N}/{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(actor.Id)))[..16]}";
+
+    /// <summary>
+    /// Serialises one person's test sends of one notice until the transaction ends: PostgreSQL by an advisory lock on
+    /// the reference; SQLite's transactions are IMMEDIATE, so they hold the database's write lock already.
+    /// </summary>
+    private async Task LockAsync(string reference, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({reference}))", cancellationToken);
         }
     }
 
@@ -133,9 +157,9 @@ internal static class TestSendEndpoint
     public static RouteHandlerBuilder MapTestSend(this IEndpointRouteBuilder notices) =>
         notices.MapPost("/{id:guid}/test-send", SendAsync)
             .WithName("TestSendNotice")
-            .WithSummary("Sends the notice email to the signed-in user's own address; at most 5 per notice per user in 10 minutes.");
+            .WithSummary("Queues the notice email to the signed-in user's own address (202 with its Message-ID); at most 5 per notice per user in 10 minutes.");
 
-    private static async Task<Results<Ok<TestSendResponse>, NotFound, ValidationProblem, ProblemHttpResult>> SendAsync(
+    private static async Task<Results<Accepted<TestSendResponse>, NotFound, ValidationProblem, ProblemHttpResult>> SendAsync(
         Guid id,
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] TestSendRequest? request,
         TestSendHandler handler,
@@ -145,8 +169,8 @@ internal static class TestSendEndpoint
         var outcome = await handler.SendAsync(id, request?.EmployeeId, context.User, "api", cancellationToken);
         switch (outcome.Status)
         {
-            case TestSendStatus.Sent:
-                return TypedResults.Ok(new TestSendResponse(outcome.SentTo!, outcome.MessageId!, outcome.Delivery!));
+            case TestSendStatus.Queued:
+                return TypedResults.Accepted((string?)null, new TestSendResponse(outcome.SentTo!, outcome.MessageId!, outcome.Delivery!));
             case TestSendStatus.NoticeNotFound:
                 return TypedResults.NotFound();
             case TestSendStatus.EmployeeNotFound:
@@ -163,10 +187,7 @@ internal static class TestSendEndpoint
                     title: "Too many test sends",
                     detail: $"At most {TestSendHandler.Limit} test sends per notice every {TestSendHandler.Window.TotalMinutes:0} minutes.");
             default:
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status502BadGateway,
-                    title: "The mail relay did not take the test message",
-                    detail: $"Delivery outcome: {outcome.Delivery}. Try again later.");
+                throw new InvalidOperationException($"Unexpected test send status {outcome.Status}.");
         }
     }
 }

@@ -50,7 +50,7 @@ internal abstract class OutboxBulkWriter : IAsyncDisposable
         {
             var copy = _copy ?? throw new InvalidOperationException("BeginAsync first.");
             await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(row.NoticeId, NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(row.NoticeId!.Value, NpgsqlDbType.Uuid, cancellationToken);
             await copy.WriteAsync(row.EmployeeId, NpgsqlDbType.Varchar, cancellationToken);
             await copy.WriteAsync(row.Email, NpgsqlDbType.Varchar, cancellationToken);
             await copy.WriteAsync(row.DisplayName, NpgsqlDbType.Varchar, cancellationToken);
@@ -77,7 +77,7 @@ internal abstract class OutboxBulkWriter : IAsyncDisposable
             }
 
             await copy.WriteAsync(row.MessageId, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(row.TokenHash, NpgsqlDbType.Bytea, cancellationToken);
+            await copy.WriteAsync(row.TokenHash!, NpgsqlDbType.Bytea, cancellationToken);
             await copy.WriteAsync((int)row.State, NpgsqlDbType.Integer, cancellationToken);
             await copy.WriteAsync(row.Attempts, NpgsqlDbType.Integer, cancellationToken);
             await copy.WriteAsync(row.UpdatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
@@ -128,7 +128,7 @@ internal abstract class OutboxBulkWriter : IAsyncDisposable
         public override async Task WriteAsync(OutboxMessage row, CancellationToken cancellationToken)
         {
             var p = _insert.Parameters;
-            p[0].Value = row.NoticeId.ToString().ToUpperInvariant(); // EF's SQLite Guid format
+            p[0].Value = row.NoticeId!.Value.ToString().ToUpperInvariant(); // EF's SQLite Guid format
             p[1].Value = row.EmployeeId;
             p[2].Value = row.Email;
             p[3].Value = row.DisplayName;

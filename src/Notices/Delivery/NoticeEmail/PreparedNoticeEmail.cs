@@ -18,7 +18,6 @@ internal sealed class PreparedNoticeEmail(
     TimeProvider time) : IPreparedNoticeEmail
 {
     private static readonly SearchValues<char> HtmlSpecial = SearchValues.Create("&<>\"'");
-    private static readonly SearchValues<char> MessageIdForbidden = SearchValues.Create(" \t<>\"()[]\\,;:");
 
     public string Subject => subject;
 
@@ -29,16 +28,7 @@ internal sealed class PreparedNoticeEmail(
         ArgumentNullException.ThrowIfNull(signupLink);
         ArgumentNullException.ThrowIfNull(messageId);
 
-        if (!MailAddresses.TryParseMailbox(recipient.Email, out var to))
-        {
-            throw new InvalidMailHeaderException(nameof(NoticeEmailRecipient.Email), "The recipient is not a valid email address.");
-        }
-
-        if (!IsValidMessageId(messageId))
-        {
-            throw new InvalidMailHeaderException("MessageId", "A Message-ID is 'local@domain' without angle brackets or spaces.");
-        }
-
+        var to = MailHeaders.Mailbox(nameof(NoticeEmailRecipient.Email), recipient.Email);
         var name = SingleLine(recipient.DisplayName);
         to.Name = name.Length == 0 ? null : name;
         var link = signupLink.AbsoluteUri;
@@ -46,14 +36,14 @@ internal sealed class PreparedNoticeEmail(
 
         var message = new MimeMessage();
         // Address objects raise change events into the list that holds them: never share one between messages.
-        message.From.Add(new MailboxAddress(from.Name, from.Address));
-        message.To.Add(to);
-        message.ReplyTo.Add(new MailboxAddress(replyTo.Name, replyTo.Address));
-        message.Subject = subject;
-        message.Date = time.GetUtcNow();
-        message.MessageId = messageId;
-        message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Headers.Add("X-Auto-Response-Suppress", "OOF, AutoReply");
+        MailHeaders.Stamp(
+            message,
+            new MailboxAddress(from.Name, from.Address),
+            to,
+            new MailboxAddress(replyTo.Name, replyTo.Address),
+            subject,
+            messageId,
+            time.GetUtcNow());
         message.Body = new MultipartAlternative
         {
             Part(TextFormat.Plain, template.Text.FillEncoded(name, link)),
@@ -85,12 +75,5 @@ internal sealed class PreparedNoticeEmail(
                 span[i] = char.IsControl(s[i]) ? ' ' : s[i];
             }
         }) : trimmed;
-    }
-
-    private static bool IsValidMessageId(string id)
-    {
-        var at = id.IndexOf('@', StringComparison.Ordinal);
-        return at > 0 && at < id.Length - 1 && id.Length <= 250 && id.IndexOf('@', at + 1) < 0
-            && id.AsSpan().IndexOfAny(MessageIdForbidden) < 0 && !id.Any(c => c <= ' ' || c >= 127);
     }
 }

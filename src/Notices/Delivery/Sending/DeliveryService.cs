@@ -9,20 +9,40 @@ using Notices.Mail.Delivery;
 
 namespace Notices.Delivery.Sending;
 
+/// <summary>Makes the delivery workers of this process, each with its own mail session, all sharing the one limiter.</summary>
+internal sealed class DeliveryWorkers(
+    IServiceProvider services,
+    IOptions<DeliveryOptions> options,
+    IMailTransport transport,
+    SendLimiter limiter,
+    NoticeLinks links,
+    NoticeMailCache mails,
+    TransactionalMail transactional,
+    DeliverySignal signal,
+    DeliveryMetrics metrics,
+    TimeProvider time,
+    ILogger<DeliveryService> logger)
+{
+    /// <summary>Identifies this process in lease owners: host, process and a random suffix (two instances on one host differ).</summary>
+    public string Instance { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+
+    public DeliveryWorker Create(string name, ClaimLane lane = ClaimLane.Any) =>
+        new($"{Instance}/{name}", services, transport, limiter, links, mails, transactional, signal, metrics, options.Value, time, logger, lane);
+}
+
 /// <summary>
 /// This instance's sender pool: <c>Notices:Mail:Workers</c> workers, each with its own mail session, sharing the one
-/// <see cref="SendLimiter"/>. Any number of instances may run against one database: rows are leased, never shared.
-/// Stopping finishes the message in hand and gives unsent leased rows back.
+/// <see cref="SendLimiter"/>, plus one priority worker that takes only transactional messages, so that an approval
+/// request never waits behind a large send (it still takes its grants from the same limiter). Any number of instances
+/// may run against one database: rows are leased, never shared. Stopping finishes the message in hand and gives
+/// unsent leased rows back.
 /// </summary>
 internal sealed partial class DeliveryService(
     IServiceProvider services,
     IOptions<DeliveryPoolOptions> pool,
     IOptions<DeliveryOptions> options,
     IMailTransport transport,
-    SendLimiter limiter,
-    NoticeLinks links,
-    NoticeMailCache mails,
-    DeliverySignal signal,
+    DeliveryWorkers workers,
     DeliveryMetrics metrics,
     TimeProvider time,
     ILogger<DeliveryService> logger) : BackgroundService
@@ -31,8 +51,7 @@ internal sealed partial class DeliveryService(
 
     private static readonly TimeSpan QueueDepthInterval = TimeSpan.FromSeconds(15);
 
-    /// <summary>Identifies this process in lease owners: host, process and a random suffix (two instances on one host differ).</summary>
-    public string Instance { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+    public string Instance => workers.Instance;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,12 +63,13 @@ internal sealed partial class DeliveryService(
         }
 
         LogStarting(logger, count, transport.Name, options.Value.InFlightPolicy, Instance);
-        var workers = Enumerable.Range(1, count)
-            .Select(i => new DeliveryWorker($"{Instance}/{i}", services, transport, limiter, links, mails, signal, metrics, options.Value, time, logger))
+        var running = Enumerable.Range(1, count)
+            .Select(i => workers.Create(i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Append(workers.Create("priority", ClaimLane.TransactionalOnly))
             .Select(worker => Task.Run(() => worker.RunAsync(stoppingToken), CancellationToken.None))
             .Append(WatchQueueAsync(stoppingToken))
             .ToList();
-        await Task.WhenAll(workers);
+        await Task.WhenAll(running);
         LogStopped(logger);
     }
 
@@ -84,7 +104,7 @@ internal sealed partial class DeliveryService(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Delivery: {Workers} workers on the {Transport} transport, in-flight policy {Policy}, instance {Instance}")]
+    [LoggerMessage(LogLevel.Information, "Delivery: {Workers} workers and a priority worker on the {Transport} transport, in-flight policy {Policy}, instance {Instance}")]
     private static partial void LogStarting(ILogger logger, int workers, string transport, InFlightPolicy policy, string instance);
 
     [LoggerMessage(LogLevel.Information, "Delivery: Notices:Mail:Workers is 0, this instance sends nothing")]

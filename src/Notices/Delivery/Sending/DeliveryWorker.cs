@@ -20,12 +20,17 @@ internal sealed partial class DeliveryWorker(
     SendLimiter limiter,
     NoticeLinks links,
     NoticeMailCache mails,
+    TransactionalMail transactional,
     DeliverySignal signal,
     DeliveryMetrics metrics,
     DeliveryOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    ClaimLane lane = ClaimLane.Any)
 {
+    /// <summary>How often the priority worker looks for transactional messages queued by another instance.</summary>
+    public static readonly TimeSpan PriorityPollInterval = TimeSpan.FromMilliseconds(500);
+
     private readonly bool _throttled = transport.Name != nameof(MailTransportKind.File);
     private int _relayProblems;
 
@@ -61,10 +66,18 @@ internal sealed partial class DeliveryWorker(
         {
             // Take the signal before looking, so a release committed while we look is not missed.
             var wake = signal.Next;
-            var batch = await ledger.ClaimAsync(owner, options.ClaimBatchSize, options.LeaseDuration, stopping);
+            IReadOnlyList<ClaimedRow> batch = [];
+            if (lane == ClaimLane.Any || await ledger.AnyTransactionalDueAsync(stopping))
+            {
+                batch = await ledger.ClaimAsync(owner, options.ClaimBatchSize, options.LeaseDuration, stopping, lane);
+            }
+
             if (batch.Count == 0)
             {
-                await Task.WhenAny(wake, Task.Delay(options.IdlePollInterval, time, stopping));
+                // The priority worker polls often (a cheap read of a tiny index): a message queued by another instance,
+                // or whose queuing transaction committed after the signal, must not wait for the bulk workers' poll.
+                var idle = lane == ClaimLane.TransactionalOnly ? PriorityPollInterval : options.IdlePollInterval;
+                await Task.WhenAny(wake, Task.Delay(idle, time, stopping));
                 stopping.ThrowIfCancellationRequested();
                 continue;
             }
@@ -76,7 +89,7 @@ internal sealed partial class DeliveryWorker(
             }
 
             var relayBackoff = await SendBatchAsync(ledger, session, batch, stopping);
-            foreach (var noticeId in batch.Select(r => r.NoticeId).Distinct())
+            foreach (var noticeId in batch.Where(r => r.NoticeId is not null).Select(r => r.NoticeId!.Value).Distinct())
             {
                 if (await ledger.CompleteNoticeIfDoneAsync(noticeId, CancellationToken.None))
                 {
@@ -128,7 +141,11 @@ internal sealed partial class DeliveryWorker(
                 if (!granted)
                 {
                     // Paused or cancelled since the claim (or the lease was lost): leave the notice's other rows too.
-                    held.Add(row.NoticeId);
+                    if (row.NoticeId is { } heldNotice)
+                    {
+                        held.Add(heldNotice);
+                    }
+
                     current = await NextAsync();
                     continue;
                 }
@@ -209,7 +226,7 @@ internal sealed partial class DeliveryWorker(
                 }
 
                 var row = batch[position++];
-                if (held.Contains(row.NoticeId))
+                if (row.NoticeId is { } notice && held.Contains(notice))
                 {
                     continue;
                 }
@@ -229,14 +246,20 @@ internal sealed partial class DeliveryWorker(
                     leaseRenewAt = time.GetUtcNow() + (options.LeaseDuration / 2);
                 }
 
-                var mail = await mails.GetAsync(ledger.Db, row.NoticeId, stopping);
                 try
                 {
+                    if (row.NoticeId is not { } noticeId)
+                    {
+                        return new Prepared(row, transactional.Open(row));
+                    }
+
+                    var mail = await mails.GetAsync(ledger.Db, noticeId, stopping);
                     return new Prepared(row, mail.Email.Build(new NoticeEmailRecipient(row.EmployeeId, row.DisplayName, row.Email, row.JobSeries), mail.SignupLink(links, row.EmployeeId), row.MessageId));
                 }
-                catch (ArgumentException exception)
+                catch (Exception exception) when (exception is ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
                 {
-                    // A recipient the message cannot be addressed to (a malformed address in the directory).
+                    // A recipient the message cannot be addressed to (a malformed address in the directory), or a
+                    // stored message that cannot be read back (its Data Protection key is gone): fail the row, go on.
                     unrecorded.Add((row.Id, new RowOutcome(OutboxState.Failed, "could not build the message: " + exception.Message, null, null)));
                     pending.Remove(row.Id);
                     metrics.Message("failed");

@@ -8,11 +8,13 @@ using Notices.Delivery.Outbox;
 namespace Notices.Delivery.Sending;
 
 /// <summary>A row a worker leased: what it needs to build and send the message.</summary>
+/// <param name="NoticeId">The notice of a recipient row; null for a transactional message.</param>
+/// <param name="Payload">A transactional message's protected MIME; null for a notice recipient.</param>
 /// <param name="WasInFlight">The row was reclaimed with a handover started: it may already have reached the relay.</param>
 /// <param name="Reclaimed">The row was taken over from a lease that expired (a crashed or stuck worker).</param>
 internal sealed record ClaimedRow(
     long Id,
-    Guid NoticeId,
+    Guid? NoticeId,
     string EmployeeId,
     string Email,
     string DisplayName,
@@ -20,10 +22,24 @@ internal sealed record ClaimedRow(
     string MessageId,
     int Attempts,
     bool WasInFlight,
-    bool Reclaimed);
+    bool Reclaimed,
+    byte[]? Payload = null)
+{
+    public bool IsTransactional => NoticeId is null;
+}
 
 /// <summary>How a handed-over row ended, as the outbox records it.</summary>
 internal sealed record RowOutcome(OutboxState State, string? Detail, int? StatusCode, DateTimeOffset? NextAttemptAt);
+
+/// <summary>Which rows a claim may take.</summary>
+internal enum ClaimLane
+{
+    /// <summary>Transactional messages first, then notice recipients.</summary>
+    Any,
+
+    /// <summary>Transactional messages only (the priority worker, and the <c>mail test</c> command).</summary>
+    TransactionalOnly,
+}
 
 /// <summary>
 /// The worker's side of the outbox: lease a batch of due rows in one statement, then move each row with small
@@ -38,17 +54,39 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
 
     public NoticesDbContext Db => db;
 
-    /// <summary>Leases up to <paramref name="count"/> due rows of released, unpaused notices, oldest first.</summary>
-    public async Task<IReadOnlyList<ClaimedRow>> ClaimAsync(string owner, int count, TimeSpan lease, CancellationToken cancellationToken)
+    /// <summary>
+    /// Leases up to <paramref name="count"/> due rows, oldest first: transactional messages ahead of notice recipients
+    /// (of released, unpaused notices whose send time has come).
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedRow>> ClaimAsync(string owner, int count, TimeSpan lease, CancellationToken cancellationToken, ClaimLane lane = ClaimLane.Any)
     {
         var now = time.GetUtcNow();
         var until = now + lease;
         var connection = await OpenAsync(cancellationToken);
         var rows = _postgres
-            ? await ClaimPostgresAsync(connection, owner, count, now, until, cancellationToken)
-            : await ClaimSqliteAsync(connection, owner, count, now, until, cancellationToken);
-        rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+            ? await ClaimPostgresAsync(connection, owner, count, now, until, lane, cancellationToken)
+            : await ClaimSqliteAsync(connection, owner, count, now, until, lane, cancellationToken);
+        rows.Sort((a, b) => (a.IsTransactional, b.IsTransactional) switch
+        {
+            (true, false) => -1,
+            (false, true) => 1,
+            _ => a.Id.CompareTo(b.Id),
+        });
         return rows;
+    }
+
+    /// <summary>
+    /// Whether a transactional message is due, read without taking a lock: the priority worker polls often, and on
+    /// SQLite a claim takes the database's write lock.
+    /// </summary>
+    public async Task<bool> AnyTransactionalDueAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = _postgres ? AnyTransactionalPostgres : AnyTransactionalSqlite;
+        Add(command, "now", _postgres ? time.GetUtcNow() : SqliteTime.ConvertToProvider(time.GetUtcNow())!);
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return Convert.ToBoolean(result, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private bool _opened;
@@ -75,30 +113,72 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         return connection;
     }
 
-    // `State IN (0, 1, 3)` repeats the partial index IX_outbox_Claimable's predicate word for word, so the planner walks
-    // only unfinished rows in Id order. Without it each claim re-scanned every sent row: 276 ms per claim at 109,000
-    // sent (quadratic over a send), 0.3 ms with it.
-    private const string DueRowsPostgres = """
-        SELECT o."Id", o."State" AS "OldState"
-        FROM notices.outbox o JOIN notices.notices n ON n."Id" = o."NoticeId"
-        WHERE n."State" = 2 AND NOT n."DeliveryPaused" AND (n."SendAfter" IS NULL OR n."SendAfter" <= @now)
-          AND o."State" IN (0, 1, 3) AND (o."State" = 0 OR (o."State" = 3 AND o."NextAttemptAt" <= @now) OR (o."State" = 1 AND o."LeaseExpiresAt" < @now))
-        ORDER BY o."Id"
-        LIMIT @n
-        FOR UPDATE OF o SKIP LOCKED
+    // A row is due when queued, deferred and its retry time has come, or sending under an expired lease (reclaimed).
+    private static readonly string Due = $"""
+        (o."State" = {OutboxSql.Queued} OR (o."State" = {OutboxSql.Deferred} AND o."NextAttemptAt" <= @now) OR (o."State" = {OutboxSql.Sending} AND o."LeaseExpiresAt" < @now))
         """;
 
-    private static async Task<List<ClaimedRow>> ClaimPostgresAsync(DbConnection connection, string owner, int count, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    // `State IN (unfinished)` repeats the partial index IX_outbox_Claimable's predicate word for word, so the planner
+    // walks only unfinished rows in Id order. Without it each claim re-scanned every sent row: 276 ms per claim at
+    // 109,000 sent (quadratic over a send), 0.3 ms with it.
+    private static string DueNoticeRows(string outbox, string notices) => $"""
+        SELECT o."Id", o."State" AS "OldState"
+        FROM {outbox} o JOIN {notices} n ON n."Id" = o."NoticeId"
+        WHERE n."State" = {OutboxSql.NoticeReleased} AND NOT n."DeliveryPaused" AND (n."SendAfter" IS NULL OR n."SendAfter" <= @now)
+          AND o."State" IN ({OutboxSql.Unfinished}) AND {Due}
+        ORDER BY o."Id"
+        LIMIT @n
+        """;
+
+    // Repeats IX_outbox_Transactional's predicate word for word: a walk over the few unfinished transactional rows.
+    private static string DueTransactionalRows(string outbox) => $"""
+        SELECT o."Id", o."State" AS "OldState"
+        FROM {outbox} o
+        WHERE {OutboxSql.TransactionalFilter} AND {Due}
+        ORDER BY o."Id"
+        LIMIT @n
+        """;
+
+    private static string AnyTransactional(string outbox) => $"""
+        SELECT EXISTS (SELECT 1 FROM {outbox} o WHERE {OutboxSql.TransactionalFilter} AND {Due})
+        """;
+
+    private static readonly string DueNoticePostgres = DueNoticeRows("notices.outbox", "notices.notices");
+    private static readonly string DueTransactionalPostgres = DueTransactionalRows("notices.outbox");
+    private static readonly string DueNoticeSqlite = DueNoticeRows("\"outbox\"", "\"notices\"");
+    private static readonly string DueTransactionalSqlite = DueTransactionalRows("\"outbox\"");
+    private static readonly string AnyTransactionalPostgres = AnyTransactional("notices.outbox");
+    private static readonly string AnyTransactionalSqlite = AnyTransactional("\"outbox\"");
+
+    private const string Returning = """
+        "Id", "NoticeId", "EmployeeId", "Email", "DisplayName", "JobSeries", "MessageId", "Attempts", "HandoverStartedAt" IS NOT NULL
+        """;
+
+    private const string ReturningPostgres = """
+        t."Id", t."NoticeId", t."EmployeeId", t."Email", t."DisplayName", t."JobSeries", t."MessageId", t."Attempts", t."HandoverStartedAt" IS NOT NULL
+        """;
+
+    private static async Task<List<ClaimedRow>> ClaimPostgresAsync(DbConnection connection, string owner, int count, DateTimeOffset now, DateTimeOffset until, ClaimLane lane, CancellationToken cancellationToken)
+    {
+        var rows = await LeasePostgresAsync(connection, DueTransactionalPostgres, owner, count, now, until, cancellationToken);
+        if (lane == ClaimLane.Any && rows.Count < count)
+        {
+            rows.AddRange(await LeasePostgresAsync(connection, DueNoticePostgres, owner, count - rows.Count, now, until, cancellationToken));
+        }
+
+        return rows;
+    }
+
+    private static async Task<List<ClaimedRow>> LeasePostgresAsync(DbConnection connection, string dueRows, string owner, int count, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            WITH due AS ({DueRowsPostgres})
+            WITH due AS ({dueRows} FOR UPDATE OF o SKIP LOCKED)
             UPDATE notices.outbox t
-            SET "State" = 1, "LeaseOwner" = @me, "LeaseExpiresAt" = @until, "UpdatedAt" = @now
+            SET "State" = {OutboxSql.Sending}, "LeaseOwner" = @me, "LeaseExpiresAt" = @until, "UpdatedAt" = @now
             FROM due
             WHERE t."Id" = due."Id"
-            RETURNING t."Id", t."NoticeId", t."EmployeeId", t."Email", t."DisplayName", t."JobSeries", t."MessageId", t."Attempts",
-                      t."HandoverStartedAt" IS NOT NULL, due."OldState"
+            RETURNING {ReturningPostgres}, due."OldState", t."Payload"
             """;
         Add(command, "now", now);
         Add(command, "until", until);
@@ -107,30 +187,15 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         return await ReadAsync(command, cancellationToken);
     }
 
-    private static async Task<List<ClaimedRow>> ClaimSqliteAsync(DbConnection connection, string owner, int count, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    private static async Task<List<ClaimedRow>> ClaimSqliteAsync(DbConnection connection, string owner, int count, DateTimeOffset now, DateTimeOffset until, ClaimLane lane, CancellationToken cancellationToken)
     {
         // SQLite serialises writers: an IMMEDIATE transaction takes the write lock first, so the rows read are
         // still due when they are leased. (Microsoft.Data.Sqlite begins IMMEDIATE unless asked for DEFERRED.)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var due = new List<(long Id, int State)>();
-        await using (var select = connection.CreateCommand())
+        var due = await DueSqliteAsync(connection, transaction, DueTransactionalSqlite, count, now, cancellationToken);
+        if (lane == ClaimLane.Any && due.Count < count)
         {
-            select.Transaction = transaction;
-            select.CommandText = """
-                SELECT o."Id", o."State"
-                FROM "outbox" o JOIN "notices" n ON n."Id" = o."NoticeId"
-                WHERE n."State" = 2 AND NOT n."DeliveryPaused" AND (n."SendAfter" IS NULL OR n."SendAfter" <= @now)
-                  AND o."State" IN (0, 1, 3) AND (o."State" = 0 OR (o."State" = 3 AND o."NextAttemptAt" <= @now) OR (o."State" = 1 AND o."LeaseExpiresAt" < @now))
-                ORDER BY o."Id"
-                LIMIT @n
-                """;
-            Add(select, "now", SqliteTime.ConvertToProvider(now)!);
-            Add(select, "n", count);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                due.Add((reader.GetInt64(0), reader.GetInt32(1)));
-            }
+            due.AddRange(await DueSqliteAsync(connection, transaction, DueNoticeSqlite, count - due.Count, now, cancellationToken));
         }
 
         if (due.Count == 0)
@@ -144,10 +209,9 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         // The ids are longs read above, not input: inlining them is safe and keeps one statement.
         update.CommandText = $"""
             UPDATE "outbox"
-            SET "State" = 1, "LeaseOwner" = @me, "LeaseExpiresAt" = @until, "UpdatedAt" = @now
+            SET "State" = {OutboxSql.Sending}, "LeaseOwner" = @me, "LeaseExpiresAt" = @until, "UpdatedAt" = @now
             WHERE "Id" IN ({string.Join(',', due.Select(d => d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})
-            RETURNING "Id", "NoticeId", "EmployeeId", "Email", "DisplayName", "JobSeries", "MessageId", "Attempts",
-                      "HandoverStartedAt" IS NOT NULL, 0
+            RETURNING {Returning}, 0, "Payload"
             """;
         Add(update, "now", SqliteTime.ConvertToProvider(now)!);
         Add(update, "until", SqliteTime.ConvertToProvider(until)!);
@@ -158,6 +222,23 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         return rows.Select(r => reclaimed.Contains(r.Id) ? r with { Reclaimed = true } : r).ToList();
     }
 
+    private static async Task<List<(long Id, int State)>> DueSqliteAsync(DbConnection connection, DbTransaction transaction, string sql, int count, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var due = new List<(long Id, int State)>();
+        await using var select = connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = sql;
+        Add(select, "now", SqliteTime.ConvertToProvider(now)!);
+        Add(select, "n", count);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add((reader.GetInt64(0), reader.GetInt32(1)));
+        }
+
+        return due;
+    }
+
     private static async Task<List<ClaimedRow>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<ClaimedRow>();
@@ -166,7 +247,7 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         {
             rows.Add(new ClaimedRow(
                 reader.GetInt64(0),
-                reader.GetGuid(1),
+                reader.IsDBNull(1) ? null : reader.GetGuid(1),
                 reader.GetString(2),
                 reader.GetString(3),
                 reader.GetString(4),
@@ -174,7 +255,8 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
                 reader.GetString(6),
                 reader.GetInt32(7),
                 reader.GetBoolean(8),
-                Convert.ToInt32(reader.GetValue(9), System.Globalization.CultureInfo.InvariantCulture) == (int)OutboxState.Sending));
+                Convert.ToInt32(reader.GetValue(9), System.Globalization.CultureInfo.InvariantCulture) == (int)OutboxState.Sending,
+                reader.IsDBNull(10) ? null : (byte[])reader.GetValue(10)));
         }
 
         return rows;
@@ -214,22 +296,26 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
 
     // Statements the worker runs for every message: raw, prepared once per connection (PostgreSQL keeps prepared
     // statements per physical connection; the worker holds its connection for life), no EF query pipeline.
-    private const string RecordSql = """
-        UPDATE {0} SET "State" = @state, "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL, "HandoverStartedAt" = NULL,
-            "NextAttemptAt" = @next, "LastDetail" = @detail, "LastStatusCode" = @code, "SentAt" = @sentAt, "UpdatedAt" = @now
-        WHERE "Id" = @id AND "LeaseOwner" = @me AND "State" = 1
+    // A transactional message's protected MIME is cleared once the relay has taken it: nothing needs it any more, and
+    // the outbox should not keep links and personal data it no longer needs.
+    private static string RecordSql(string outbox) => $"""
+        UPDATE {outbox} SET "State" = @state, "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL, "HandoverStartedAt" = NULL,
+            "NextAttemptAt" = @next, "LastDetail" = @detail, "LastStatusCode" = @code, "SentAt" = @sentAt, "UpdatedAt" = @now,
+            "Payload" = CASE WHEN @state = {OutboxSql.Sent} THEN NULL ELSE "Payload" END
+        WHERE "Id" = @id AND "LeaseOwner" = @me AND "State" = {OutboxSql.Sending}
         """;
 
-    private const string HandoverSql = """
-        UPDATE {0} SET "HandoverStartedAt" = @now, "Attempts" = "Attempts" + 1, "UpdatedAt" = @now
-        WHERE "Id" = @id AND "LeaseOwner" = @me AND "State" = 1
-          AND EXISTS (SELECT 1 FROM {1} n WHERE n."Id" = {0}."NoticeId" AND n."State" = 2 AND NOT n."DeliveryPaused")
+    // A notice row goes out only while its notice is released and not paused; a transactional message has no notice.
+    private static string HandoverSql(string outbox, string notices) => $"""
+        UPDATE {outbox} SET "HandoverStartedAt" = @now, "Attempts" = "Attempts" + 1, "UpdatedAt" = @now
+        WHERE "Id" = @id AND "LeaseOwner" = @me AND "State" = {OutboxSql.Sending}
+          AND ("NoticeId" IS NULL OR EXISTS (SELECT 1 FROM {notices} n WHERE n."Id" = {outbox}."NoticeId" AND n."State" = {OutboxSql.NoticeReleased} AND NOT n."DeliveryPaused"))
         """;
 
-    private static readonly string RecordPostgres = string.Format(System.Globalization.CultureInfo.InvariantCulture, RecordSql, "notices.outbox");
-    private static readonly string HandoverPostgres = string.Format(System.Globalization.CultureInfo.InvariantCulture, HandoverSql, "notices.outbox", "notices.notices");
-    private static readonly string RecordSqlite = string.Format(System.Globalization.CultureInfo.InvariantCulture, RecordSql, "\"outbox\"");
-    private static readonly string HandoverSqlite = string.Format(System.Globalization.CultureInfo.InvariantCulture, HandoverSql, "\"outbox\"", "\"notices\"");
+    private static readonly string RecordPostgres = RecordSql("notices.outbox");
+    private static readonly string HandoverPostgres = HandoverSql("notices.outbox", "notices.notices");
+    private static readonly string RecordSqlite = RecordSql("\"outbox\"");
+    private static readonly string HandoverSqlite = HandoverSql("\"outbox\"", "\"notices\"");
 
     private static async Task<bool> WritePostgresAsync(DbConnection connection, IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Options;
 using Notices.Data;
+using Notices.Delivery.Outbox;
 using Notices.Mail;
 using Notices.Mail.Delivery;
 
@@ -120,26 +121,26 @@ internal static class SendHistory
     private static readonly ValueConverter<DateTimeOffset, long> SqliteTime = new DateTimeOffsetToBinaryConverter();
 
     // The CASE picks each row's handover time; the WHERE keeps the same rows (sent, unknown, and at start-up in-flight sending).
-    private const string HandoverTime = """CASE "State" WHEN 2 THEN "SentAt" WHEN 5 THEN "UpdatedAt" ELSE "HandoverStartedAt" END""";
-    private const string Settled = """("State" = 2 AND "SentAt" >= {0}) OR ("State" = 5 AND "UpdatedAt" >= {0})""";
-    private const string InFlight = """ OR ("State" = 1 AND "HandoverStartedAt" >= {0})""";
-    private const string PostgresSelect = $"""
+    private static readonly string HandoverTime =
+        $"""CASE "State" WHEN {OutboxSql.Sent} THEN "SentAt" WHEN {OutboxSql.Unknown} THEN "UpdatedAt" ELSE "HandoverStartedAt" END""";
+
+    // {0} is SqlQueryRaw's parameter.
+    private static readonly string Settled = $$"""("State" = {{OutboxSql.Sent}} AND "SentAt" >= {0}) OR ("State" = {{OutboxSql.Unknown}} AND "UpdatedAt" >= {0})""";
+    private static readonly string InFlight = $$""" OR ("State" = {{OutboxSql.Sending}} AND "HandoverStartedAt" >= {0})""";
+
+    private static readonly string PostgresSql = $"""
         SELECT floor(extract(epoch FROM handed.t))::bigint AS "Second", count(*) AS "Recipients"
-        FROM (SELECT {HandoverTime} AS t FROM "{NoticesDbContext.Module}"."outbox" WHERE
-        """;
-
-    private const string SqliteSelect = $"""
-        SELECT (handed.t >> 11) / 10000 AS "Second", count(*) AS "Recipients"
-        FROM (SELECT {HandoverTime} AS t FROM "outbox" WHERE
-        """;
-
-    private const string GroupBySecond = """
+        FROM (SELECT {HandoverTime} AS t FROM "{NoticesDbContext.Module}"."outbox" WHERE {Settled}{InFlight}
         ) AS handed
         GROUP BY 1
         """;
 
-    private const string PostgresSql = PostgresSelect + Settled + InFlight + GroupBySecond;
-    private const string SqliteSql = SqliteSelect + Settled + InFlight + GroupBySecond;
+    private static readonly string SqliteSql = $"""
+        SELECT (handed.t >> 11) / 10000 AS "Second", count(*) AS "Recipients"
+        FROM (SELECT {HandoverTime} AS t FROM "outbox" WHERE {Settled}{InFlight}
+        ) AS handed
+        GROUP BY 1
+        """;
 
     /// <summary>
     /// Per second, at start-up: sent and unknown rows, and rows still <c>sending</c> with a handover mark (a crashed

@@ -228,6 +228,10 @@ namespace Notices.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Category")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -281,7 +285,7 @@ namespace Notices.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("NoticeId")
+                    b.Property<Guid?>("NoticeId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Organization")
@@ -294,6 +298,16 @@ namespace Notices.Data.Migrations.Postgres
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)");
 
+                    b.Property<byte[]>("Payload")
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset?>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -305,7 +319,6 @@ namespace Notices.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.Property<byte[]>("TokenHash")
-                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("bytea");
 
@@ -325,10 +338,16 @@ namespace Notices.Data.Migrations.Postgres
 
                     b.HasIndex("NoticeId", "State");
 
+                    b.HasIndex("Reference", "QueuedAt")
+                        .HasFilter("\"Reference\" IS NOT NULL");
+
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.HasIndex(new[] { "Id" }, "IX_outbox_Claimable")
                         .HasFilter("\"State\" IN (0, 1, 3)");
+
+                    b.HasIndex(new[] { "Id" }, "IX_outbox_Transactional")
+                        .HasFilter("\"NoticeId\" IS NULL AND \"State\" IN (0, 1, 3)");
 
                     b.ToTable("outbox", "notices");
 

@@ -216,6 +216,10 @@ namespace Notices.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Category")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -269,7 +273,7 @@ namespace Notices.Data.Migrations.Sqlite
                     b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("NoticeId")
+                    b.Property<Guid?>("NoticeId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Organization")
@@ -280,6 +284,16 @@ namespace Notices.Data.Migrations.Sqlite
                     b.Property<string>("PayPlan")
                         .IsRequired()
                         .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Payload")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("SentAt")
@@ -293,7 +307,6 @@ namespace Notices.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("TokenHash")
-                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
 
@@ -313,10 +326,16 @@ namespace Notices.Data.Migrations.Sqlite
 
                     b.HasIndex("NoticeId", "State");
 
+                    b.HasIndex("Reference", "QueuedAt")
+                        .HasFilter("\"Reference\" IS NOT NULL");
+
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.HasIndex(new[] { "Id" }, "IX_outbox_Claimable")
                         .HasFilter("\"State\" IN (0, 1, 3)");
+
+                    b.HasIndex(new[] { "Id" }, "IX_outbox_Transactional")
+                        .HasFilter("\"NoticeId\" IS NULL AND \"State\" IN (0, 1, 3)");
 
                     b.ToTable("outbox", (string)null);
                 });

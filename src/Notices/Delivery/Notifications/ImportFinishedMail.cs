@@ -1,10 +1,10 @@
 using Notices.Identity.StaffDirectory;
 using Notices.Identity.StaffDirectory.Import;
-using Notices.Mail.Delivery;
+using Notices.Mail;
 
-namespace Notices.Mail;
+namespace Notices.Delivery.Notifications;
 
-/// <summary>Emails the person who started a portal import how it ended. A mail failure never undoes the import.</summary>
+/// <summary>Queues an email to the person who started a portal import, telling how it ended. A mail failure never undoes the import.</summary>
 internal sealed partial class ImportFinishedMail(
     IServiceScopeFactory scopes,
     MailNotifications notifications,
@@ -26,20 +26,13 @@ internal sealed partial class ImportFinishedMail(
 
         try
         {
-            var sent = await notifications.DirectoryImportFinishedAsync(person.Email, import.FileName, import.Outcome, cancellationToken);
-            if (sent.Delivery.Outcome != DeliveryOutcome.Sent)
-            {
-                LogNotSent(logger, sent.Delivery.Outcome);
-            }
+            await notifications.DirectoryImportFinishedAsync(person.Email, person.EmployeeId, import.FileName, import.Outcome, cancellationToken);
         }
         catch (InvalidMailHeaderException exception)
         {
             LogRefused(logger, exception.ParamName ?? "header");
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Import-finished email not delivered: {Outcome}")]
-    private static partial void LogNotSent(ILogger logger, DeliveryOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import-finished email refused: unsafe {Field}")]
     private static partial void LogRefused(ILogger logger, string field);

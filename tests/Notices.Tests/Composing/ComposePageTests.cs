@@ -110,7 +110,8 @@ public sealed class ComposePageTests
     public async Task Submit_and_release_through_the_pages_with_the_two_person_rule_shown(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = ComposingApp.Create(db);
+        // No workers: the notice must still be released (not already sent) when the test reads it.
+        await using var app = ComposingApp.Create(db, new Dictionary<string, string> { ["Notices:Mail:Workers"] = "0" });
         using var author = app.CreateClient().As("alice", "Notices.Author", "Notices.Releaser");
         using var releaser = app.CreateClient().As("rob", "Notices.Releaser");
         var id = (await author.ComposeNoticeAsync()).NoticeId();

@@ -174,4 +174,19 @@ public static partial class DeliveryIntents
 
     [GeneratedRegex(@"https://notices\.agency\.example/s/[A-Za-z0-9_\-]+", RegexOptions.CultureInvariant)]
     private static partial Regex SignupLink();
+
+    /// <summary>Whether the outbox row no longer holds its message (a transactional message once sent).</summary>
+    public static async Task<bool> OutboxPayloadClearedAsync(this NoticesAppFactory app, long rowId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        return await db.Outbox.Where(o => o.Id == rowId).Select(o => o.Payload == null).SingleAsync();
+    }
+
+    /// <summary>How many transactional messages (no notice) the outbox holds, in any state.</summary>
+    public static async Task<int> TransactionalRowCountAsync(this NoticesAppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<NoticesDbContext>().Outbox.CountAsync(o => o.NoticeId == null);
+    }
 }

@@ -138,6 +138,32 @@ public sealed class AudienceEmailTests
         Assert.Equal(["succeeded", "succeeded", "succeeded", "succeeded", "succeeded", "refused", "succeeded"], outcomes);
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Ten_concurrent_test_sends_queue_exactly_five(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var app = await StartAsync(db);
+        var id = await app.InsertNoticeAsync();
+        using var client = app.CreateClient().As("E2", NoticesRoles.Author);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => client.TestSendAsync(id)));
+
+        var codes = responses.Select(r => r.StatusCode).ToList();
+        Assert.Equal(5, codes.Count(c => c == HttpStatusCode.Accepted));
+        Assert.Equal(5, codes.Count(c => c == HttpStatusCode.TooManyRequests));
+        Assert.Equal(5, await app.TransactionalRowCountAsync());
+        Assert.Equal(5, (await app.WaitForOutgoingMailAsync(5)).Count);
+        var outcomes = (await app.NoticeEventsAsync(id)).Select(e => e.Outcome).ToList();
+        Assert.Equal(5, outcomes.Count(o => o == "succeeded"));
+        Assert.Equal(5, outcomes.Count(o => o == "refused"));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Without_a_known_address_nothing_is_sent()
     {

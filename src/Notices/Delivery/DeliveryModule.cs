@@ -7,6 +7,7 @@ using Notices.Identity.Mail;
 using Notices.Identity.StaffDirectory.Import;
 using Notices.Delivery.Sending;
 using Notices.Delivery.Throttling;
+using Notices.Delivery.Transactional;
 
 namespace Notices.Delivery;
 
@@ -36,12 +37,14 @@ internal static class DeliveryModule
         services.AddSingleton<IDirectoryImportObserver, ImportFinishedMail>();
         services.AddHostedService<DeliveryService>();
         services.AddScoped<DeliveryControls>();
+        services.AddScoped<TransactionalMailQuery>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapDelivery(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapDeliveryControls();
+        endpoints.MapTransactionalMail();
         return endpoints;
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Notices.Identity.Database;
+using Notices.Identity.Mail;
 using Notices.Testing;
 using Xunit.Abstractions;
 
@@ -9,7 +11,7 @@ namespace Notices.EndToEnd.Tests;
 /// <summary>
 /// The real service process sending to an SMTP server, killed with SIGKILL mid-send and started again: every
 /// recipient is mailed, and the only duplicates are messages that were in flight at a kill (at most one per worker),
-/// each with the same Message-ID as its first copy.
+/// each with the same Message-ID as its first copy. The same holds for transactional mail queued with a change.
 /// </summary>
 public sealed class DeliveryCrashTests(ITestOutputHelper output)
 {
@@ -67,6 +69,84 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output)
         var allowed = inFlightAtKill.SelectMany(rows => rows.Select(r => r.Email)).ToHashSet();
         Assert.All(duplicates, d => Assert.True(allowed.Contains(d.Key) && d.Value == 2, $"{d.Key} got {d.Value} copies but was not in flight at a kill"));
         Assert.Equal(Total + duplicates.Count, received.Count);
+    }
+
+    [Fact]
+    public async Task Transactional_mail_queued_with_a_change_survives_kill_9_sent_once_with_its_message_id_and_a_rolled_back_change_sends_nothing()
+    {
+        const int Changes = 800;
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var ledger = new NoticesAppFactory(db, new Dictionary<string, string> { ["Notices:Mail:Workers"] = "0" });
+        var outbox = ledger.Services.GetRequiredService<IMailOutbox>();
+        var home = ledger.Services.GetRequiredService<Notices.Hosting.LinkBuilder>().Home;
+        await using var module = await ProbeModule.CreateAsync(db);
+
+        // Each change and its email commit together; every tenth change is rolled back with its email.
+        var committed = new Dictionary<string, string>();
+        var rolledBack = new List<string>();
+        for (var i = 1; i <= Changes; i++)
+        {
+            var to = $"p{i:D4}@agency.example";
+            await using var transaction = await module.Database.BeginTransactionAsync();
+            module.Changes.Add(new ProbeChange { Id = i, What = "volunteered" });
+            await module.SaveChangesAsync();
+            var queued = await outbox.QueueAsync(
+                module, new Notices.Templates.Emails.TestEmailModel(DateTimeOffset.UtcNow, "Smtp", "crash", home), new MailEnvelope { To = to, Category = "probe", Reference = $"probe/{i}" });
+            if (i % 10 == 0)
+            {
+                await transaction.RollbackAsync();
+                module.ChangeTracker.Clear();
+                rolledBack.Add(queued.MessageId);
+            }
+            else
+            {
+                await transaction.CommitAsync();
+                committed[to] = queued.MessageId;
+            }
+        }
+
+        var settings = ServiceSettings(db, smtp);
+        settings["Notices:Mail:Throttle:PerSecond"] = "150";
+        var inFlightAtKill = new List<string>();
+        using (var service = ServiceProcess.Start(settings))
+        {
+            await WaitUntilAsync(() => smtp.Messages.Count >= committed.Count / 3, Timeout);
+            service.Kill();
+        }
+
+        inFlightAtKill.AddRange((await ledger.TransactionalRowsAsync()).Where(r => r.State == "sending" && r.HandoverStarted).Select(r => r.Email));
+        using (ServiceProcess.Start(settings))
+        {
+            await WaitUntilAsync(() => ledger.TransactionalRowsAsync().Result.All(r => r.State == "sent"), Timeout);
+        }
+
+        var received = smtp.Messages.Select(m => (To: m.EnvelopeTo.Single(), MessageId: m.Parse().MessageId)).ToList();
+        var byRecipient = received.GroupBy(m => m.To).ToDictionary(g => g.Key, g => g.Select(m => m.MessageId).ToList());
+        Assert.Equal(committed.Keys.Order(), byRecipient.Keys.Order());
+        Assert.All(committed, c => Assert.All(byRecipient[c.Key], id => Assert.Equal(c.Value, id)));
+        Assert.DoesNotContain(received, m => rolledBack.Contains(m.MessageId ?? ""));
+        var repeated = byRecipient.Where(r => r.Value.Count > 1).Select(r => r.Key).ToList();
+        var line = string.Create(CultureInfo.InvariantCulture, $"transactional kill: {inFlightAtKill.Count} rows in flight, {repeated.Count} delivered twice (same Message-ID)");
+        output.WriteLine(line);
+        Console.WriteLine("DeliveryCrashTests " + line);
+        Assert.True(inFlightAtKill.Count <= Workers + 1, line);
+        Assert.All(repeated, r => Assert.Contains(r, inFlightAtKill));
+        Assert.All(byRecipient, r => Assert.True(r.Value.Count <= 2, $"{r.Key} got {r.Value.Count} copies"));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not hold in time.");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static Dictionary<string, string> ServiceSettings(TestDatabase db, TestSmtpServer smtp)

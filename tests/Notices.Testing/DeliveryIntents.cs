@@ -189,4 +189,13 @@ public static partial class DeliveryIntents
         await using var scope = app.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<NoticesDbContext>().Outbox.CountAsync(o => o.NoticeId == null);
     }
+
+    /// <summary>Every transactional message's row (no notice), in Id order.</summary>
+    public static async Task<IReadOnlyList<OutboxRow>> TransactionalRowsAsync(this NoticesAppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        var rows = await db.Outbox.AsNoTracking().Where(o => o.NoticeId == null).OrderBy(o => o.Id).ToListAsync();
+        return rows.Select(o => new OutboxRow(o.Id, o.EmployeeId, o.Email, o.MessageId, o.State.ToString().ToLowerInvariant(), o.Attempts, o.LastDetail, o.LastStatusCode, o.HandoverStartedAt is not null)).ToList();
+    }
 }

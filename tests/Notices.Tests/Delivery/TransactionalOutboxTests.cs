@@ -153,44 +153,4 @@ public sealed class TransactionalOutboxTests
 
     private static TestEmailModel TestEmail(NoticesAppFactory app) =>
         new(DateTimeOffset.UtcNow, "Smtp", "test", app.Services.GetRequiredService<LinkBuilder>().Home);
-
-    /// <summary>
-    /// Stands for another module: its own DbContext and table on the same database, queuing mail inside its own
-    /// transaction exactly as the sign-up module will.
-    /// </summary>
-    private sealed class ProbeModule(DbContextOptions<ProbeModule> options) : DbContext(options)
-    {
-        public DbSet<ProbeChange> Changes => Set<ProbeChange>();
-
-        public static async Task<ProbeModule> CreateAsync(TestDatabase database)
-        {
-            var options = new DbContextOptionsBuilder<ProbeModule>();
-            if (database.Provider == DatabaseProvider.Postgres)
-            {
-                options.UseNpgsql(database.ConnectionString);
-            }
-            else
-            {
-                options.UseSqlite(database.ConnectionString);
-            }
-
-            var module = new ProbeModule(options.Options);
-            await module.Database.ExecuteSqlRawAsync("""CREATE TABLE probe_changes ("Id" integer PRIMARY KEY, "What" text NOT NULL)""");
-            return module;
-        }
-
-        protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-            modelBuilder.Entity<ProbeChange>(e =>
-            {
-                e.ToTable("probe_changes");
-                e.Property(c => c.Id).ValueGeneratedNever();
-            });
-    }
-
-    private sealed class ProbeChange
-    {
-        public int Id { get; set; }
-
-        public string What { get; set; } = "";
-    }
 }

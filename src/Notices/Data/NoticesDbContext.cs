@@ -26,6 +26,10 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    public DbSet<Delivery.Throttling.SendGrant> SendGrants => Set<Delivery.Throttling.SendGrant>();
+
+    public DbSet<Delivery.Throttling.SendGrantMinute> SendGrantMinutes => Set<Delivery.Throttling.SendGrantMinute>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
@@ -97,6 +101,25 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
             o.HasIndex(x => x.Id, "IX_outbox_Transactional").HasFilter(OutboxSql.TransactionalFilter);
             // A module finds its messages by its own reference (approval/42, test sends of a notice by a person).
             o.HasIndex(x => new { x.Reference, x.QueuedAt }).HasFilter("\"Reference\" IS NOT NULL");
+        });
+
+        SendBudget(modelBuilder);
+    }
+
+    private static void SendBudget(ModelBuilder modelBuilder)
+    {
+        // The relay limits shared by instances on PostgreSQL (SharedSendBudget); unused on SQLite.
+        modelBuilder.Entity<Delivery.Throttling.SendGrant>(g =>
+        {
+            g.ToTable("send_grants");
+            g.HasKey(x => x.Id);
+            g.Property(x => x.Instance).HasMaxLength(200);
+            g.HasIndex(x => x.TakenAt);
+        });
+        modelBuilder.Entity<Delivery.Throttling.SendGrantMinute>(m =>
+        {
+            m.ToTable("send_grant_minutes");
+            m.HasKey(x => x.Minute);
         });
     }
 

@@ -53,6 +53,54 @@ public sealed class DeliveryLimitTests
     }
 
     [Fact]
+    public async Task Two_instances_with_sixteen_workers_each_never_exceed_the_relays_limit_by_more_than_a_batch_each()
+    {
+        const int PerSecond = 40;
+        const int Total = 600;
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var first = new NoticesAppFactory(db, DeliverySettings.For(smtp.Port, workers: 16, perSecond: PerSecond, batch: 5), configureServices: DeliverySettings.Services);
+        await using var second = new NoticesAppFactory(db, DeliverySettings.For(smtp.Port, workers: 16, perSecond: PerSecond, batch: 5), configureServices: DeliverySettings.Services);
+        _ = first.Services;
+        _ = second.Services;
+        var batch = first.Services.GetRequiredService<SharedSendBudget>().Batch;
+        var notice = await first.SeedReleasedNoticeAsync(Total);
+        first.Services.GetRequiredService<DeliverySignal>().Notify();
+        second.Services.GetRequiredService<DeliverySignal>().Notify();
+
+        var counts = await first.WaitForDeliveryAsync(notice.Id, Timeout);
+
+        Assert.Equal(Total, counts.Sent);
+        var times = smtp.Messages.Select(m => m.ReceivedTimestamp).Order().ToArray();
+        var busiest = BusiestSecond(times);
+        var line = $"two instances x 16 workers, PerSecond={PerSecond}, batch={batch}: at most {busiest} messages reached the relay in any one second";
+        Console.WriteLine("DeliveryLimitTests " + line);
+        Assert.Equal(10, batch);
+        Assert.True(busiest <= PerSecond + (2 * batch), line);
+        var byFirst = first.Services.GetRequiredService<DeliveryMetrics>().Handled;
+        var bySecond = second.Services.GetRequiredService<DeliveryMetrics>().Handled;
+        Assert.True(byFirst > 0 && bySecond > 0, $"one instance did all the work: {byFirst} and {bySecond}");
+        // 600 at 40 a second across both instances take about 15 seconds, not the 7.5 that two separate limits allow.
+        Assert.True(Stopwatch.GetElapsedTime(times[0], times[^1]) >= TimeSpan.FromSeconds(13), line);
+    }
+
+    private static int BusiestSecond(long[] times)
+    {
+        var busiest = 0;
+        for (int start = 0, end = 0; start < times.Length; start++)
+        {
+            while (end < times.Length && times[end] - times[start] < Stopwatch.Frequency)
+            {
+                end++;
+            }
+
+            busiest = Math.Max(busiest, end - start);
+        }
+
+        return busiest;
+    }
+
+    [Fact]
     public async Task Two_instances_on_one_postgres_database_share_a_send_without_a_duplicate()
     {
         const int Total = 2_000;

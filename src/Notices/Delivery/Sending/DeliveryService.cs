@@ -15,6 +15,7 @@ internal sealed class DeliveryWorkers(
     IOptions<DeliveryOptions> options,
     IMailTransport transport,
     SendLimiter limiter,
+    SharedSendBudget budget,
     NoticeLinks links,
     NoticeMailCache mails,
     TransactionalMail transactional,
@@ -27,7 +28,7 @@ internal sealed class DeliveryWorkers(
     public string Instance { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 
     public DeliveryWorker Create(string name, ClaimLane lane = ClaimLane.Any) =>
-        new($"{Instance}/{name}", services, transport, limiter, links, mails, transactional, signal, metrics, options.Value, time, logger, lane);
+        new($"{Instance}/{name}", services, transport, limiter, budget, links, mails, transactional, signal, metrics, options.Value, time, logger, lane);
 }
 
 /// <summary>

@@ -18,6 +18,7 @@ internal sealed partial class DeliveryWorker(
     IServiceProvider services,
     IMailTransport transport,
     SendLimiter limiter,
+    SharedSendBudget budget,
     NoticeLinks links,
     NoticeMailCache mails,
     TransactionalMail transactional,
@@ -275,6 +276,8 @@ internal sealed partial class DeliveryWorker(
     {
         try
         {
+            // The budget shared with other instances first, then this instance's own pacing at the moment of sending.
+            await budget.TakeAsync(stopping);
             return await limiter.AcquireAsync(1, stopping);
         }
         catch (OperationCanceledException)

@@ -4,7 +4,7 @@ namespace Notices.Delivery.Throttling;
 
 internal static class ThrottlingServices
 {
-    /// <summary>The one <see cref="SendLimiter"/> of this instance, shared by every worker.</summary>
+    /// <summary>The one <see cref="SendLimiter"/> of this instance, shared by every worker, and the budget instances share on PostgreSQL.</summary>
     public static IServiceCollection AddSendThrottle(this IServiceCollection services)
     {
         services.AddOptions<ThrottleOptions>()
@@ -13,6 +13,7 @@ internal static class ThrottlingServices
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SendLimiter>();
+        services.TryAddSingleton<SharedSendBudget>();
         // Before the delivery workers (AddDelivery registers them after this call): hosted services start in order,
         // so the limiter knows the last 24 hours' sends before the first grant.
         services.AddHostedService<ThrottleSeeding>();

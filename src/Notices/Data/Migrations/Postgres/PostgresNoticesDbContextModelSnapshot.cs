@@ -353,6 +353,45 @@ namespace Notices.Data.Migrations.Postgres
 
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
+
+            modelBuilder.Entity("Notices.Delivery.Throttling.SendGrant", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TakenAt");
+
+                    b.ToTable("send_grants", "notices");
+                });
+
+            modelBuilder.Entity("Notices.Delivery.Throttling.SendGrantMinute", b =>
+                {
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Minute");
+
+                    b.ToTable("send_grant_minutes", "notices");
+                });
 #pragma warning restore 612, 618
         }
     }

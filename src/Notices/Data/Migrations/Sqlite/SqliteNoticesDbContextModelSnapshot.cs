@@ -339,6 +339,43 @@ namespace Notices.Data.Migrations.Sqlite
 
                     b.ToTable("outbox", (string)null);
                 });
+
+            modelBuilder.Entity("Notices.Delivery.Throttling.SendGrant", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TakenAt");
+
+                    b.ToTable("send_grants", (string)null);
+                });
+
+            modelBuilder.Entity("Notices.Delivery.Throttling.SendGrantMinute", b =>
+                {
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Minute");
+
+                    b.ToTable("send_grant_minutes", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

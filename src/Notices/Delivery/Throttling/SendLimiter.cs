@@ -20,9 +20,10 @@ internal readonly record struct Lease(int Recipients, TimeSpan Waited, long Time
 /// 1 s for the day (86,401 counters, about 340 KB, however many sends).</para>
 /// <para>Waiters are served in FIFO order (one <see cref="SemaphoreSlim"/> queues async waiters in order); the one
 /// at the head waits for the limits, so a large request is never starved by small ones behind it.</para>
-/// <para>Limits are per instance. Several instances against one relay must split its per-second and per-minute
-/// limits between them. <see cref="ThrottleSeeding"/> seeds the windows from the outbox at start-up, so a restart
-/// remembers the last 24 hours, and reconciles the day window with every instance's sends while running.</para>
+/// <para>This limiter paces one instance. On PostgreSQL every instance also draws its grants from the
+/// <see cref="SharedSendBudget"/>, so that several instances together keep the relay's limits.
+/// <see cref="ThrottleSeeding"/> seeds the windows from the outbox at start-up, so a restart remembers the last 24
+/// hours, and reconciles the day window with every instance's sends while running.</para>
 /// </remarks>
 internal sealed class SendLimiter : IDisposable
 {

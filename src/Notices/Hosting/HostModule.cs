@@ -58,6 +58,7 @@ internal static class HostModule
         app.UseStaticFiles();
         app.UseRouting(); // explicit, after the status code pages, so a re-executed request is routed again
         app.UseAuthentication();
+        app.UseApiAntiforgery();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;

@@ -42,13 +42,14 @@ internal static class MailModule
         services.AddSingleton<MailNotifications>();
         services.AddSingleton<IDirectoryImportObserver, ImportFinishedMail>();
         services.AddSingleton<DevMailboxStore>();
+        services.AddSingleton<DevMailboxGate>();
         builder.AddGraphMail();
         return builder;
     }
 
     public static WebApplication MapMail(this WebApplication app)
     {
-        if (app.Environment.IsDevelopment())
+        if (app.Services.GetRequiredService<DevMailboxGate>().IsOpen)
         {
             app.MapDevMailbox();
         }

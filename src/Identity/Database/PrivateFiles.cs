@@ -6,37 +6,37 @@ namespace Notices.Identity.Database;
 /// </summary>
 public static class PrivateFiles
 {
-    public const UnixFileMode Directory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    public const UnixFileMode File = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    public const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>Creates the folder (and missing parents) owner-only, and narrows it to owner-only if it existed.</summary>
     public static void CreateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
         {
-            System.IO.Directory.CreateDirectory(path);
+            Directory.CreateDirectory(path);
             return;
         }
 
-        System.IO.Directory.CreateDirectory(path, Directory);
-        System.IO.File.SetUnixFileMode(path, Directory);
+        Directory.CreateDirectory(path, OwnerOnlyFolder);
+        File.SetUnixFileMode(path, OwnerOnlyFolder);
     }
 
     /// <summary>Creates the folder owner-only if it is missing; an existing folder (one an operator made) is left as it is.</summary>
     public static void EnsureDirectory(string path)
     {
-        if (System.IO.Directory.Exists(path))
+        if (Directory.Exists(path))
         {
             return;
         }
 
         if (OperatingSystem.IsWindows())
         {
-            System.IO.Directory.CreateDirectory(path);
+            Directory.CreateDirectory(path);
         }
         else
         {
-            System.IO.Directory.CreateDirectory(path, Directory);
+            Directory.CreateDirectory(path, OwnerOnlyFolder);
         }
     }
 
@@ -53,7 +53,7 @@ public static class PrivateFiles
         };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = File;
+            options.UnixCreateMode = OwnerOnlyFile;
         }
 
         return options;
@@ -72,13 +72,13 @@ public static class PrivateFiles
             EnsureDirectory(folder);
         }
 
-        if (!System.IO.File.Exists(databaseFile))
+        if (!File.Exists(databaseFile))
         {
             try
             {
                 using var created = new FileStream(databaseFile, NewFile());
             }
-            catch (IOException) when (System.IO.File.Exists(databaseFile))
+            catch (IOException) when (File.Exists(databaseFile))
             {
                 // Another process created it first.
             }
@@ -91,9 +91,9 @@ public static class PrivateFiles
 
         foreach (var path in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm", databaseFile + "-journal" })
         {
-            if (System.IO.File.Exists(path) && System.IO.File.GetUnixFileMode(path) != File)
+            if (File.Exists(path) && File.GetUnixFileMode(path) != OwnerOnlyFile)
             {
-                System.IO.File.SetUnixFileMode(path, File);
+                File.SetUnixFileMode(path, OwnerOnlyFile);
             }
         }
     }

@@ -30,6 +30,9 @@ internal static partial class SignInModule
     public const string EntraBearerScheme = JwtBearerDefaults.AuthenticationScheme;
     public const string DevelopmentBearerScheme = "DevelopmentBearer";
 
+    /// <summary>Validated by the host (required outside Development); sign-in reads it only to build redirect addresses.</summary>
+    private const string PublicBaseUrlKey = "Notices:PublicBaseUrl";
+
     public static IHostApplicationBuilder AddSignIn(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -139,8 +142,6 @@ internal static partial class SignInModule
             };
         });
     }
-
-    private const string PublicBaseUrlKey = "Notices:PublicBaseUrl";
 
     /// <summary>A sign-in response that fails validation (forged, expired, replayed) is a 400, not an unhandled 500.</summary>
     private static async Task RefuseSignInResponseAsync(RemoteFailureContext context, IProblemDetailsService problems, ILoggerFactory loggers)

@@ -1,10 +1,12 @@
-using System.Security.Cryptography;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Notices.Composing;
 using Notices.Data;
 using Notices.Delivery.Outbox;
 using Notices.Identity.Authorization;
+using Notices.Testing;
 
 namespace Notices.EndToEnd.Tests;
 
@@ -14,22 +16,25 @@ public sealed class ProgressPageTests(Browser browser, RunningService service) :
     [Fact]
     public async Task Delivery_page_is_accessible_and_its_bar_follows_the_send_without_a_reload()
     {
-        var id = await SeedAsync(queued: 40, sent: 10);
+        // Paused, so no delivery worker claims a row while the page is checked: 10 sent before the pause, 40 queued.
+        var notice = await service.App.SeedReleasedNoticeAsync(50, paused: true);
+        await MarkSentAsync(notice.Id, rows: 10);
         await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri);
         await page.Page.SignInAsync("ada.lovelace", RunningService.AdminId, NoticesRoles.Releaser);
 
-        await page.GotoAsync($"/notices/{id}/delivery");
+        await page.GotoAsync($"/notices/{notice.Id}/delivery");
         await page.AssertAccessibleAsync();
         Assert.Equal("10", await page.Page.Locator("#delivery-bar").GetAttributeAsync("value"));
         Assert.Equal("40", await page.Page.Locator("td[data-count=queued]").InnerTextAsync());
 
-        await SendAllQueuedAsync(id);
+        // The send resumes through the API, as another releaser's tab or the CLI would: the workers send the 40.
+        await ResumeAsync(notice.Id);
 
         // The script polls every two seconds; wait for the figures it writes (bounded, no reload).
         await page.Page.WaitForFunctionAsync(
             "() => document.querySelector('td[data-count=sent]').textContent === '50' && document.getElementById('delivery-bar').value === 50",
             null,
-            new PageWaitForFunctionOptions { Timeout = 20_000, PollingInterval = 100 });
+            new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 100 });
         Assert.Equal("0", await page.Page.Locator("td[data-count=queued]").InnerTextAsync());
         Assert.Contains("50 of 50 recipients done (100%).", await page.Page.Locator("[data-field=summary]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("finished", await page.Page.Locator("[data-field=estimatedFinish]").InnerTextAsync());
@@ -37,58 +42,25 @@ public sealed class ProgressPageTests(Browser browser, RunningService service) :
         await page.AssertAccessibleAsync();
     }
 
-    private async Task<Guid> SeedAsync(int queued, int sent)
+    private async Task MarkSentAsync(Guid id, int rows)
     {
         await using var scope = service.App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        var first = await db.Outbox.Where(o => o.NoticeId == id).OrderBy(o => o.Id).Take(rows).Select(o => o.Id).ToListAsync();
         var now = DateTimeOffset.UtcNow;
-        var notice = new Notice
-        {
-            Id = Guid.NewGuid(),
-            State = NoticeState.Released,
-            Title = "Volunteers needed: 60-day details",
-            Summary = "Help for 60 days.",
-            BodyMarkdown = "We need volunteers.",
-            SenderName = "Office of the Director",
-            ReplyTo = "director@agency.example",
-            ResponseDeadline = now.AddDays(20),
-            CreatedBy = "author",
-            CreatedByName = "An Author",
-            CreatedAt = now,
-            UpdatedAt = now,
-            ReleasedAt = now,
-        };
-        db.Notices.Add(notice);
-        for (var i = 0; i < queued + sent; i++)
-        {
-            db.Outbox.Add(new OutboxMessage
-            {
-                NoticeId = notice.Id,
-                EmployeeId = $"E{i + 4}",
-                Email = $"person{i}@agency.example",
-                DisplayName = $"Person {i}",
-                MessageId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "@agency.example",
-                TokenHash = RandomNumberGenerator.GetBytes(32),
-                State = i < sent ? OutboxState.Sent : OutboxState.Queued,
-                SentAt = i < sent ? now : null,
-                UpdatedAt = now,
-            });
-        }
-
-        await db.SaveChangesAsync();
-        return notice.Id;
+        await db.Outbox.Where(o => first.Contains(o.Id)).ExecuteUpdateAsync(set => set
+            .SetProperty(o => o.State, OutboxState.Sent)
+            .SetProperty(o => o.Attempts, 1)
+            .SetProperty(o => o.SentAt, now)
+            .SetProperty(o => o.UpdatedAt, now));
     }
 
-    private async Task SendAllQueuedAsync(Guid id)
+    private async Task ResumeAsync(Guid id)
     {
-        await using var scope = service.App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-        foreach (var row in db.Outbox.Where(o => o.NoticeId == id && o.State == OutboxState.Queued))
-        {
-            row.State = OutboxState.Sent;
-            row.SentAt = DateTimeOffset.UtcNow;
-        }
-
-        await db.SaveChangesAsync();
+        using var api = new HttpClient { BaseAddress = service.BaseUri };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer", await service.App.IssueDevelopmentTokenAsync(RunningService.AdminId, NoticesRoles.Releaser));
+        using var resumed = await api.PostAsync(new Uri($"/api/notices/{id}/resume", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
     }
 }

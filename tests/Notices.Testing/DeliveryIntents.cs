@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -116,27 +115,21 @@ public static partial class DeliveryIntents
     }
 
     /// <summary>
-    /// Polls the outbox until nothing is left to send and the notice has left "released" (the worker that settles
-    /// the last row marks it sent), or until <paramref name="until"/> holds; fails after <paramref name="timeout"/>.
+    /// Waits (<see cref="Eventually"/>) until nothing is left to send and the notice has left "released" (the worker
+    /// that settles the last row marks it sent), or until <paramref name="until"/> holds; fails after <paramref name="timeout"/>.
     /// </summary>
     public static async Task<DeliveryCounts> WaitForDeliveryAsync(this NoticesAppFactory app, Guid noticeId, TimeSpan timeout, Func<DeliveryCounts, bool>? until = null)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var counts = await app.DeliveryCountsAsync(noticeId);
-            if (until is null ? counts.Settled && await app.NoticeStateAsync(noticeId) != "released" : until(counts))
+        var (counts, _) = await app.WaitAsync(
+            async () =>
             {
-                return counts;
-            }
-
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Delivery of {noticeId} did not get there within {timeout}: {counts}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+                var counts = await app.DeliveryCountsAsync(noticeId);
+                return (Counts: counts, State: until is null && counts.Settled ? await app.NoticeStateAsync(noticeId) : null);
+            },
+            seen => until is null ? seen.State is not (null or "released") : until(seen.Counts),
+            timeout,
+            $"the delivery of {noticeId}");
+        return counts;
     }
 
     /// <summary>The notice's state (snake_case, as the API shows it).</summary>

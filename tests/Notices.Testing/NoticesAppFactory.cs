@@ -40,6 +40,11 @@ public sealed class NoticesAppFactory : WebApplicationFactory<Program>
         {
             _settings[key] = value;
         }
+
+        if (environment != "Development")
+        {
+            AddProductionDefaults();
+        }
     }
 
     public TestDatabase Database { get; }
@@ -67,6 +72,25 @@ public sealed class NoticesAppFactory : WebApplicationFactory<Program>
         }
 
         return error;
+    }
+
+    /// <summary>
+    /// Outside Development the service insists on what production needs. Unless a test sets them (an empty value
+    /// unsets), a test host gets: a key ring certificate, the file mailbox allowed (nothing leaves a test), and
+    /// TestServer's own host name allowed.
+    /// </summary>
+    private void AddProductionDefaults()
+    {
+        if (!_settings.ContainsKey("Notices:DataProtection:CertificatePath") && !_settings.ContainsKey("Notices:DataProtection:CertificateThumbprint"))
+        {
+            foreach (var (key, value) in TestCertificates.KeyRing.Settings)
+            {
+                _settings[key] = value;
+            }
+        }
+
+        _settings.TryAdd("Notices:Mail:AllowFileTransportOutsideDevelopment", "true");
+        _settings.TryAdd("AllowedHosts", "localhost");
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -135,6 +135,34 @@ public static partial class SignInIntents
         return await client.PostAsync(address, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>
+    /// Starts an Entra ID sign-in as a browser does (<c>GET /account/signin</c>) and returns the challenge: the
+    /// redirect to the authority, with the nonce and state its answer must carry. <paramref name="host"/> overrides
+    /// the request's Host header.
+    /// </summary>
+    public static async Task<(string Nonce, string State, Uri Location)> ChallengeEntraAsync(this HttpClient browser, string returnUrl, string? host = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/account/signin?returnUrl=" + Uri.EscapeDataString(returnUrl), UriKind.Relative));
+        if (host is not null)
+        {
+            request.Headers.Host = host;
+        }
+
+        using var challenge = await browser.SendAsync(request);
+        if (challenge.StatusCode != HttpStatusCode.Redirect || challenge.Headers.Location is not { } location)
+        {
+            throw new Xunit.Sdk.XunitException($"Expected a redirect to Entra ID, got {(int)challenge.StatusCode}.");
+        }
+
+        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
+        return (query["nonce"]!, query["state"]!, location);
+    }
+
+    /// <summary>Posts Entra ID's answer (an id_token for the challenge's state) back to <c>/signin-oidc</c>, as the browser does.</summary>
+    public static Task<HttpResponseMessage> PostEntraSignInResponseAsync(this HttpClient browser, string state, string idToken) =>
+        browser.PostAsync(new Uri("/signin-oidc", UriKind.Relative), new FormUrlEncodedContent(
+            [new("id_token", idToken), new("state", state)]));
+
     /// <summary>The antiforgery token a page's form carries.</summary>
     public static string AntiforgeryToken(string html)
     {

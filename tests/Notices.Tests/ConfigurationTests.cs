@@ -33,6 +33,20 @@ public sealed class ConfigurationTests
         Assert.Contains("ConnectionStrings:Notices", Flatten(error), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Outside_development_the_public_base_url_must_be_https()
+    {
+        await using var authority = await FakeEntraAuthority.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = new Dictionary<string, string>(authority.Settings) { ["Notices:PublicBaseUrl"] = "http://notices.agency.example" };
+        await using var app = new NoticesAppFactory(database, settings, "Production");
+
+        var error = await app.StartupErrorAsync();
+
+        Assert.NotNull(error);
+        Assert.Contains("Notices:PublicBaseUrl must be an https URL outside Development", Flatten(error), StringComparison.Ordinal);
+    }
+
     private static string Flatten(Exception error) =>
         string.Join(" | ", Enumerate(error).Select(e => e.Message));
 

@@ -28,7 +28,9 @@ public sealed class MailConfigurationTests
     [Fact]
     public async Task Public_base_url_is_required_outside_development()
     {
-        await using var host = MailTestHost.Create(new Dictionary<string, string> { ["Notices:PublicBaseUrl"] = "" }, environment: "Production");
+        await using var host = MailTestHost.Create(
+            new Dictionary<string, string> { ["Notices:PublicBaseUrl"] = "", ["Notices:Mail:AllowFileTransportOutsideDevelopment"] = "true" },
+            environment: "Production");
 
         var exception = Assert.ThrowsAny<OptionsValidationException>(host.ValidateOptions);
 

@@ -156,6 +156,26 @@ public sealed class MailboxTests
     }
 
     [Fact]
+    public async Task Mailbox_pages_are_never_served_with_entra_id_configured_even_in_development()
+    {
+        await using var authority = await FakeEntraAuthority.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var app = new NoticesAppFactory(database, authority.Settings, "Development", authority.ConfigureServices);
+        await app.QueueAndDeliverAsync(TestEmail(app), "jo@agency.example");
+        var id = Path.GetFileNameWithoutExtension(Assert.Single(app.OutgoingMailFiles()));
+        using var client = app.CreateClient();
+
+        foreach (var path in new[] { "/dev/mailbox", $"/dev/mailbox/{id}", $"/dev/mailbox/{id}/html" })
+        {
+            var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.DoesNotContain("Notices test email", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("/dev/mailbox", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Links_in_emails_come_from_the_public_base_url_even_when_the_host_header_is_forged()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);

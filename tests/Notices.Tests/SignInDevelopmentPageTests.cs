@@ -153,6 +153,7 @@ public sealed class SignInDevelopmentPageTests
         Assert.Null(api.Headers.Location);
         Assert.Equal(HttpStatusCode.Unauthorized, apiProbe.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.Equal("/account/signin?returnUrl=%2Ftest%2Fpolicy%2FEmployee", page.Headers.Location?.PathAndQuery);
+        // Relative: an absolute address would be built from the request's Host header.
+        Assert.Equal("/account/signin?returnUrl=%2Ftest%2Fpolicy%2FEmployee", page.Headers.Location?.OriginalString);
     }
 }

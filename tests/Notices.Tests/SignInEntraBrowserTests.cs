@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Web;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.IdentityModel.Tokens;
 using Notices.Identity.Authorization;
@@ -29,8 +28,8 @@ public sealed class SignInEntraBrowserTests
         await app.SeedEmployeesAsync(Boss, Report);
         using var browser = HttpsBrowser(app);
 
-        var (nonce, state) = await ChallengeAsync(browser, "/notices/7");
-        var callback = await PostSignInResponseAsync(browser, state, authority.IdToken(nonce,
+        var (nonce, state, _) = await browser.ChallengeEntraAsync("/notices/7");
+        var callback = await browser.PostEntraSignInResponseAsync(state, authority.IdToken(nonce,
         [
             new("name", "Noor Boss"),
             new("preferred_username", "Noor.Boss@agency.example"),
@@ -69,10 +68,10 @@ public sealed class SignInEntraBrowserTests
         using var browser = HttpsBrowser(app);
         var claims = new List<System.Security.Claims.Claim> { new("preferred_username", "noor.boss@agency.example") };
 
-        var (nonce, state) = await ChallengeAsync(browser, "/");
-        var forged = await PostSignInResponseAsync(browser, state, authority.IdToken(nonce, claims, new RsaSecurityKey(RSA.Create(2048)) { KeyId = "fake-entra-key" }));
-        var (nonce2, state2) = await ChallengeAsync(browser, "/");
-        var wrongNonce = await PostSignInResponseAsync(browser, state2, authority.IdToken(nonce2 + "x", claims));
+        var (nonce, state, _) = await browser.ChallengeEntraAsync("/");
+        var forged = await browser.PostEntraSignInResponseAsync(state, authority.IdToken(nonce, claims, new RsaSecurityKey(RSA.Create(2048)) { KeyId = "fake-entra-key" }));
+        var (nonce2, state2, _) = await browser.ChallengeEntraAsync("/");
+        var wrongNonce = await browser.PostEntraSignInResponseAsync(state2, authority.IdToken(nonce2 + "x", claims));
 
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, wrongNonce.StatusCode);
@@ -81,16 +80,4 @@ public sealed class SignInEntraBrowserTests
 
     private static HttpClient HttpsBrowser(NoticesAppFactory app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
-
-    private static async Task<(string Nonce, string State)> ChallengeAsync(HttpClient browser, string returnUrl)
-    {
-        var challenge = await browser.GetAsync(new Uri("/account/signin?returnUrl=" + Uri.EscapeDataString(returnUrl), UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
-        var query = HttpUtility.ParseQueryString(challenge.Headers.Location!.Query);
-        return (query["nonce"]!, query["state"]!);
-    }
-
-    private static Task<HttpResponseMessage> PostSignInResponseAsync(HttpClient browser, string state, string idToken) =>
-        browser.PostAsync(new Uri("/signin-oidc", UriKind.Relative), new FormUrlEncodedContent(
-            [new("id_token", idToken), new("state", state)]));
 }

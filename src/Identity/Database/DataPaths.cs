@@ -29,10 +29,12 @@ public sealed class DataPaths
         return new DataPaths(string.IsNullOrWhiteSpace(configured) ? "data" : configured);
     }
 
+    /// <summary>The data folder (owner-only when created here) and the mailbox folders, always owner-only: they hold live links.</summary>
     public void EnsureCreated()
     {
-        Directory.CreateDirectory(Root);
-        Directory.CreateDirectory(OutgoingMailbox);
-        Directory.CreateDirectory(IncomingMailbox);
+        PrivateFiles.EnsureDirectory(Root);
+        PrivateFiles.CreateDirectory(Path.Combine(Root, "mailbox"));
+        PrivateFiles.CreateDirectory(OutgoingMailbox);
+        PrivateFiles.CreateDirectory(IncomingMailbox);
     }
 }

@@ -37,13 +37,22 @@ public sealed partial class DatabaseMigrator(
     private static async Task EnableWriteAheadLogAsync(DbContext context, CancellationToken cancellationToken)
     {
         var connection = (SqliteConnection)context.Database.GetDbConnection();
-        var directory = Path.GetDirectoryName(Path.GetFullPath(connection.DataSource));
-        if (!string.IsNullOrEmpty(directory))
+        if (IsFile(connection.ConnectionString))
         {
-            Directory.CreateDirectory(directory);
+            // Owner-only before SQLite first creates it: the database holds the staff directory and the key ring.
+            PrivateFiles.PrepareSqliteFile(Path.GetFullPath(connection.DataSource));
         }
 
         await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    private static bool IsFile(string connectionString)
+    {
+        var settings = new SqliteConnectionStringBuilder(connectionString);
+        return settings.Mode != SqliteOpenMode.Memory
+            && !string.IsNullOrEmpty(settings.DataSource)
+            && settings.DataSource != ":memory:"
+            && !settings.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s) to module {Module}")]

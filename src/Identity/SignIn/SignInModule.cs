@@ -30,6 +30,9 @@ internal static partial class SignInModule
     public const string EntraBearerScheme = JwtBearerDefaults.AuthenticationScheme;
     public const string DevelopmentBearerScheme = "DevelopmentBearer";
 
+    /// <summary>Validated by the host (required outside Development); sign-in reads it only to build redirect addresses.</summary>
+    private const string PublicBaseUrlKey = "Notices:PublicBaseUrl";
+
     public static IHostApplicationBuilder AddSignIn(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -104,7 +107,40 @@ internal static partial class SignInModule
         builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
             .Configure<IProblemDetailsService, ILoggerFactory>((options, problems, loggers) =>
                 options.Events.OnRemoteFailure = context => RefuseSignInResponseAsync(context, problems, loggers));
+        UsePublicBaseUrlForRedirects(builder);
         ConfigureCookie(builder);
+    }
+
+    /// <summary>
+    /// The addresses Entra ID sends the browser back to (redirect_uri, post_logout_redirect_uri) come from
+    /// Notices:PublicBaseUrl, never from the request's Host header, which a client chooses. Without the setting
+    /// (Development only: elsewhere the service does not start) the framework's own choice stands.
+    /// </summary>
+    private static void UsePublicBaseUrlForRedirects(IHostApplicationBuilder builder)
+    {
+        var configured = builder.Configuration[PublicBaseUrlKey];
+        if (!Uri.TryCreate(configured, UriKind.Absolute, out var publicBase))
+        {
+            return;
+        }
+
+        var root = publicBase.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme).Configure(options =>
+        {
+            // Chained after Microsoft.Identity.Web's own handlers, which it registered first.
+            var signIn = options.Events.OnRedirectToIdentityProvider;
+            var signOut = options.Events.OnRedirectToIdentityProviderForSignOut;
+            options.Events.OnRedirectToIdentityProvider = async context =>
+            {
+                await signIn(context);
+                context.ProtocolMessage.RedirectUri = root + context.Options.CallbackPath;
+            };
+            options.Events.OnRedirectToIdentityProviderForSignOut = async context =>
+            {
+                await signOut(context);
+                context.ProtocolMessage.PostLogoutRedirectUri = root + context.Options.SignedOutCallbackPath;
+            };
+        });
     }
 
     /// <summary>A sign-in response that fails validation (forged, expired, replayed) is a 400, not an unhandled 500.</summary>
@@ -201,9 +237,15 @@ internal static partial class SignInModule
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// To the sign-in page by a relative address: the framework's absolute one is built from the request's Host
+    /// header. The browser resolves it against the address it actually asked for.
+    /// </summary>
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context)
     {
-        context.Response.Redirect(context.RedirectUri);
+        var request = context.Request;
+        var returnUrl = request.PathBase + request.Path + request.QueryString;
+        context.Response.Redirect(request.PathBase + context.Options.LoginPath + QueryString.Create(context.Options.ReturnUrlParameter, returnUrl));
         return Task.CompletedTask;
     }
 }

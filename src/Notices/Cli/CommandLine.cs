@@ -6,7 +6,7 @@ namespace Notices.Cli;
 /// <summary>The admin CLI. Each command builds the same host as the service, without serving.</summary>
 internal static class CommandLine
 {
-    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "db", "directory", "dev", "mail", "notices" };
+    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "db", "directory", "dev", "keys", "mail", "notices" };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -22,6 +22,7 @@ internal static class CommandLine
             DbCommands.Create(),
             DirectoryCommands.Create(),
             DevCommands.Create(),
+            KeysCommands.Create(),
             MailCommands.Create(),
             NoticeCommands.Create(),
         };

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.Extensions.Options;
 using Notices.Components;
 using Notices.Data;
 using Notices.Identity;
@@ -35,6 +37,8 @@ internal static class HostModule
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAntiforgery();
         builder.Services.AddOpenApi();
+        builder.Services.AddOptions<OpenApiPublishing>().BindConfiguration(OpenApiPublishing.Section).ValidateOnStart();
+        builder.RestrictHostsToPublicBaseUrl();
         builder.AddMail();
         return builder;
     }
@@ -58,9 +62,27 @@ internal static class HostModule
         app.UseStaticFiles();
         app.UseRouting(); // explicit, after the status code pages, so a re-executed request is routed again
         app.UseAuthentication();
+        app.UseApiAntiforgery();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
+    }
+
+    /// <summary>
+    /// Outside Development, without an <c>AllowedHosts</c> setting, only requests for the host of
+    /// <c>Notices:PublicBaseUrl</c> are served (others get 400), so a forged Host header reaches nothing.
+    /// </summary>
+    private static void RestrictHostsToPublicBaseUrl(this WebApplicationBuilder builder)
+    {
+        if (builder.Environment.IsDevelopment()
+            || !string.IsNullOrWhiteSpace(builder.Configuration["AllowedHosts"])
+            || !Uri.TryCreate(builder.Configuration[PublicUrlOptions.Key], UriKind.Absolute, out var publicBase))
+        {
+            return;
+        }
+
+        // After the web host's own default, which turns a missing AllowedHosts into "*".
+        builder.Services.PostConfigure<HostFilteringOptions>(options => options.AllowedHosts = [publicBase.IdnHost]);
     }
 
     private static bool WantsStatusPage(HttpRequest request) =>
@@ -71,9 +93,24 @@ internal static class HostModule
         // Liveness answers as soon as the process serves; readiness needs the database migrated and reachable.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // The document maps every endpoint of the API: outside Development only signed-in people see it, unless published.
+        var openApi = app.MapOpenApi("/openapi/{documentName}.json");
+        if (!app.Environment.IsDevelopment() && !app.Services.GetRequiredService<IOptions<OpenApiPublishing>>().Value.AllowAnonymous)
+        {
+            openApi.RequireAuthorization();
+        }
+
         app.MapRazorComponents<App>()
             .AddAdditionalAssemblies(typeof(IdentityModule).Assembly, typeof(SignupModule).Assembly);
         return app;
     }
+}
+
+/// <summary><c>Notices:OpenApi</c>: who may read <c>/openapi/v1.json</c> outside Development.</summary>
+internal sealed class OpenApiPublishing
+{
+    public const string Section = "Notices:OpenApi";
+
+    /// <summary>Serve the OpenAPI document without sign-in outside Development (it always is in Development).</summary>
+    public bool AllowAnonymous { get; set; }
 }

@@ -36,6 +36,13 @@ internal sealed class PublicUrlOptionsValidator(IHostEnvironment environment) : 
             return ValidateOptionsResult.Fail($"{PublicUrlOptions.Key} must be an absolute http or https URL without query, fragment or credentials; got '{options.PublicBaseUrl}'.");
         }
 
+        // The session cookie is Secure outside Development, and sign-in returns to this address: plain http cannot work
+        // there, and links in emails must not invite it.
+        if (uri.Scheme != Uri.UriSchemeHttps && !environment.IsDevelopment())
+        {
+            return ValidateOptionsResult.Fail($"{PublicUrlOptions.Key} must be an https URL outside Development; got '{options.PublicBaseUrl}'.");
+        }
+
         return ValidateOptionsResult.Success;
     }
 }

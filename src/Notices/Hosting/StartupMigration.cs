@@ -18,6 +18,7 @@ internal sealed class StartupMigration(
     DatabaseMigrator migrator,
     IOptions<DatabaseOptions> options,
     DataPaths paths,
+    KeyRingAtRest keyRing,
     StartupState state) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -27,6 +28,9 @@ internal sealed class StartupMigration(
         {
             await migrator.MigrateAsync(cancellationToken);
         }
+
+        // Before Data Protection's own start-up reads (or adds to) the key ring.
+        await keyRing.CheckAsync(cancellationToken);
 
         state.MarkReady();
     }

@@ -38,13 +38,14 @@ internal static class MailModule
             _ => sp.GetRequiredService<FileMailTransport>(),
         });
         services.AddSingleton<DevMailboxStore>();
+        services.AddSingleton<DevMailboxGate>();
         builder.AddGraphMail();
         return builder;
     }
 
     public static WebApplication MapMail(this WebApplication app)
     {
-        if (app.Environment.IsDevelopment())
+        if (app.Services.GetRequiredService<DevMailboxGate>().IsOpen)
         {
             app.MapDevMailbox();
         }

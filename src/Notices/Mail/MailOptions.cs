@@ -29,6 +29,12 @@ internal sealed class MailOptions
     /// <summary>Optional default Reply-To for one-off mails (notices set their own).</summary>
     public string? ReplyTo { get; set; }
 
+    /// <summary>
+    /// The file mailbox writes every message, live sign-up links included, to local files and marks it sent although
+    /// nobody receives it. Outside Development it needs this explicit consent (an isolated demo).
+    /// </summary>
+    public bool AllowFileTransportOutsideDevelopment { get; set; }
+
     /// <summary>The From used when none is configured (file mailbox only: nothing leaves the machine).</summary>
     public const string FileDefaultFrom = "Notices <notices@localhost.localdomain>";
 
@@ -88,7 +94,7 @@ internal sealed class SmtpOptions
     public bool ProtocolLog { get; set; }
 }
 
-internal sealed class MailOptionsValidator(IOptions<SmtpOptions> smtp, IOptions<Graph.GraphMailOptions> graph) : IValidateOptions<MailOptions>
+internal sealed class MailOptionsValidator(IOptions<SmtpOptions> smtp, IOptions<Graph.GraphMailOptions> graph, IHostEnvironment environment) : IValidateOptions<MailOptions>
 {
     public ValidateOptionsResult Validate(string? name, MailOptions options)
     {
@@ -96,6 +102,14 @@ internal sealed class MailOptionsValidator(IOptions<SmtpOptions> smtp, IOptions<
         if (!Enum.IsDefined(options.Transport))
         {
             failures.Add($"Notices:Mail:Transport must be one of {string.Join(", ", Enum.GetNames<MailTransportKind>())}.");
+        }
+
+        if (options.Transport == MailTransportKind.File && !environment.IsDevelopment() && !options.AllowFileTransportOutsideDevelopment)
+        {
+            failures.Add(
+                $"Notices:Mail:Transport is File (the default), which writes every message, live sign-up links included, to local files and marks it " +
+                $"sent although nobody receives it. In the {environment.EnvironmentName} environment set Notices:Mail:Transport to Smtp or Graph, " +
+                "or, for an isolated demo only, Notices:Mail:AllowFileTransportOutsideDevelopment=true.");
         }
 
         if (string.IsNullOrWhiteSpace(options.From))

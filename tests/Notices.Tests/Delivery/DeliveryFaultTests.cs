@@ -137,19 +137,8 @@ public sealed class DeliveryFaultTests
         Assert.StartsWith("gave up after 3 attempts", failed.LastDetail, StringComparison.Ordinal);
     }
 
-    private static async Task<IReadOnlyList<OutboxRow>> WaitForRowsAsync(NoticesAppFactory app, Guid noticeId, Func<IReadOnlyList<OutboxRow>, bool> until)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var rows = await app.OutboxRowsAsync(noticeId);
-            if (until(rows))
-            {
-                return rows;
-            }
-
-            Assert.True(clock.Elapsed < Timeout, "the outbox did not reach the expected rows: " + string.Join("; ", rows.Select(r => $"{r.EmployeeId} {r.State} {r.Attempts}")));
-            await Task.Delay(50);
-        }
-    }
+    private static Task<IReadOnlyList<OutboxRow>> WaitForRowsAsync(NoticesAppFactory app, Guid noticeId, Func<IReadOnlyList<OutboxRow>, bool> until) =>
+        app.WaitAsync(
+            () => app.OutboxRowsAsync(noticeId), until, Timeout, "the expected outbox rows",
+            rows => string.Join("; ", rows.Select(r => $"{r.EmployeeId} {r.State} {r.Attempts}")));
 }

@@ -98,12 +98,7 @@ public sealed class ThrottleRestartTests
         // Another instance sends a notice (paused here, so this instance never claims it, then marked sent).
         var elsewhere = await app.SeedReleasedNoticeAsync(SentElsewhere, paused: true, firstRecipient: 1_001);
         await app.MarkSentAsync(elsewhere.Id, DateTimeOffset.UtcNow);
-        var clock = Stopwatch.StartNew();
-        while (limiter.CountedToday < SentElsewhere)
-        {
-            Assert.True(clock.Elapsed < Timeout, $"the other instance's sends were never reconciled: {limiter.CountedToday}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
+        await app.WaitAsync(() => Task.FromResult(limiter.CountedToday), counted => counted >= SentElsewhere, Timeout, "the other instance's sends to be reconciled");
 
         Assert.Equal(SentElsewhere, limiter.CountedToday);
         var notice = await app.SeedReleasedNoticeAsync(2 * Left);

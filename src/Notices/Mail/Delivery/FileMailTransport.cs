@@ -27,7 +27,9 @@ internal sealed class FileMailTransport(DataPaths paths, TimeProvider time, ILog
 
     public ValueTask<IMailSession> OpenSessionAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(paths.OutgoingMailbox);
+        // Owner-only (0700, files 0600): every message holds a live sign-up link.
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(paths.OutgoingMailbox)!);
+        PrivateFiles.CreateDirectory(paths.OutgoingMailbox);
         return ValueTask.FromResult<IMailSession>(new Session(this));
     }
 
@@ -45,7 +47,7 @@ internal sealed class FileMailTransport(DataPaths paths, TimeProvider time, ILog
         var temporary = Path.Combine(directory, "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16 * 1024, useAsync: true))
+            await using (var stream = new FileStream(temporary, PrivateFiles.NewFile(16 * 1024, useAsync: true)))
             {
                 await message.WriteToAsync(EmlFormat, stream, cancellationToken);
                 await stream.FlushAsync(cancellationToken);

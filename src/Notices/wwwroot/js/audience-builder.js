@@ -11,6 +11,9 @@
   }
 
   const noticeId = form.dataset.noticeId;
+  // The API takes the session cookie only with the page's antiforgery token (docs/sign-in.md).
+  const tokenInput = form.querySelector('input[name="__RequestVerificationToken"]');
+  const token = tokenInput ? tokenInput.value : "";
   const number = new Intl.NumberFormat("en-US");
   let timer = 0;
   let sequence = 0;
@@ -57,7 +60,7 @@
         const response = await fetch("/api/notices/" + encodeURIComponent(noticeId) + "/audience/preview?sampleSize=0", {
           method: "POST",
           credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "Accept": "application/json" },
+          headers: { "Content-Type": "application/json", "Accept": "application/json", "RequestVerificationToken": token },
           body: JSON.stringify({ audience: body })
         });
         if (response.ok) {

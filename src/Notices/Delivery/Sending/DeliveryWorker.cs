@@ -151,6 +151,8 @@ internal sealed partial class DeliveryWorker(
                     continue;
                 }
 
+                var handedOverAt = time.GetTimestamp();
+
                 // Build the next message now, not after this one's reply: it would lengthen the unrecorded window.
                 var next = await NextAsync();
 
@@ -160,19 +162,21 @@ internal sealed partial class DeliveryWorker(
                 if (_throttled && notReady is null)
                 {
                     // Stopping while held gives the row back (and clears its handover mark) in the finally below.
-                    var grant = await AcquireAsync(next, stopping);
-                    if (grant.Waited > options.LeaseDuration / 4)
+                    await AcquireAsync(next, stopping);
+                }
+
+                if (time.GetElapsedTime(handedOverAt) > options.LeaseDuration / 4)
+                {
+                    // A long hold since the handover mark (tight limits, a relay's Retry-After, a slow connection or
+                    // database, a starved machine): keep the batch's leases, and make sure this row is still ours
+                    // before it goes out, or another worker that reclaimed it would send it too.
+                    await ledger.RenewAsync(pending, owner, options.LeaseDuration, stopping);
+                    leaseRenewAt = time.GetUtcNow() + (options.LeaseDuration / 2);
+                    if (await ledger.RenewAsync([row.Id], owner, options.LeaseDuration, stopping) == 0)
                     {
-                        // A long hold (tight limits, a relay's Retry-After): keep the batch's leases, and make sure
-                        // this row is still ours before it goes out.
-                        await ledger.RenewAsync(pending, owner, options.LeaseDuration, stopping);
-                        leaseRenewAt = time.GetUtcNow() + (options.LeaseDuration / 2);
-                        if (await ledger.RenewAsync([row.Id], owner, options.LeaseDuration, stopping) == 0)
-                        {
-                            pending.Remove(row.Id);
-                            current = next;
-                            continue;
-                        }
+                        pending.Remove(row.Id);
+                        current = next;
+                        continue;
                     }
                 }
 
@@ -272,13 +276,13 @@ internal sealed partial class DeliveryWorker(
     }
 
     /// <summary>Takes a grant; if stopping interrupts the wait, the already built next message is disposed.</summary>
-    private async Task<Lease> AcquireAsync(Prepared? next, CancellationToken stopping)
+    private async Task AcquireAsync(Prepared? next, CancellationToken stopping)
     {
         try
         {
             // The budget shared with other instances first, then this instance's own pacing at the moment of sending.
             await budget.TakeAsync(stopping);
-            return await limiter.AcquireAsync(1, stopping);
+            await limiter.AcquireAsync(1, stopping);
         }
         catch (OperationCanceledException)
         {

@@ -47,8 +47,11 @@ public static class SignupModule
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalClock>());
 
         // A sign-up link's path holds its token: the request log line that would print it is kept off whatever the
-        // configured levels say (telemetry already drops url.path).
+        // configured levels say (telemetry already drops url.path). Routing, static files and the component router print paths only at Debug.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.Matching", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.StaticFiles", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Components.Routing", LogLevel.Information);
         return builder;
     }
 
@@ -57,15 +60,9 @@ public static class SignupModule
         // HEAD: what a link checker or scanner gets; it resolves the link and changes nothing (not even a first view).
         endpoints.MapMethods("/s/{token}", [HttpMethods.Head], async (string token, HttpContext context, SignupLinks links, UnknownLinkLimiter limiter) =>
         {
-            if (limiter.IsLimited(context))
-            {
-                return Results.StatusCode(StatusCodes.Status429TooManyRequests);
-            }
-
             if (await links.ResolveAsync(token, context.RequestAborted) is null)
             {
-                limiter.TryCount(context);
-                return Results.NotFound();
+                return limiter.TryCount(context) ? Results.NotFound() : Results.StatusCode(StatusCodes.Status429TooManyRequests);
             }
 
             return Results.Content("", "text/html; charset=utf-8");

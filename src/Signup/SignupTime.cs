@@ -5,7 +5,8 @@ namespace Notices.Signup;
 /// <summary>Times as people read them: in the notice's zone, with the zone named ("Friday, February 19, 2027, 5:00 PM Eastern").</summary>
 internal static class SignupTime
 {
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");
+    // The service runs in globalization-invariant mode, whose formats are English.
+    private static readonly CultureInfo English = CultureInfo.InvariantCulture;
 
     public static TimeZoneInfo Zone(string? id) =>
         !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
@@ -31,23 +32,22 @@ internal static class SignupTime
     public static DateOnly Today(DateTimeOffset now, string? zoneId) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zone(zoneId)).DateTime);
 
-    /// <summary>"Eastern", "Central", "Mountain", "Pacific"... from the zone's own name; "UTC" for UTC.</summary>
+    /// <summary>"Eastern", "Central", "Mountain", "Pacific"... for US zones; otherwise the zone's id; "UTC" for UTC.</summary>
     private static string ZoneName(TimeZoneInfo zone, DateTimeOffset local)
     {
-        if (zone == TimeZoneInfo.Utc || zone.Id is "UTC" or "Etc/UTC")
+        _ = local;
+        return zone.Id switch
         {
-            return "UTC";
-        }
-
-        var name = zone.IsDaylightSavingTime(local) ? zone.DaylightName : zone.StandardName;
-        foreach (var suffix in new[] { " Standard Time", " Daylight Time", " Time" })
-        {
-            if (name.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                return name[..^suffix.Length];
-            }
-        }
-
-        return name;
+            "UTC" or "Etc/UTC" => "UTC",
+            "America/New_York" or "America/Detroit" or "America/Indiana/Indianapolis" or "America/Kentucky/Louisville" => "Eastern",
+            "America/Chicago" or "America/Indiana/Knox" or "America/Menominee" => "Central",
+            "America/Denver" or "America/Boise" or "America/Phoenix" => "Mountain",
+            "America/Los_Angeles" => "Pacific",
+            "America/Anchorage" or "America/Juneau" => "Alaska",
+            "Pacific/Honolulu" => "Hawaii",
+            "America/Puerto_Rico" => "Atlantic",
+            "Pacific/Guam" => "Chamorro",
+            _ => zone == TimeZoneInfo.Utc ? "UTC" : zone.Id,
+        };
     }
 }

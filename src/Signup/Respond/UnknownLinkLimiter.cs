@@ -33,13 +33,5 @@ internal sealed class UnknownLinkLimiter : IDisposable
         return lease.IsAcquired;
     }
 
-    /// <summary>Whether this client is already over its limit (checked before any lookup).</summary>
-    public bool IsLimited(HttpContext context)
-    {
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var statistics = _limiter.GetStatistics(address);
-        return statistics is { CurrentAvailablePermits: <= 0 };
-    }
-
     public void Dispose() => _limiter.Dispose();
 }

@@ -37,4 +37,45 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         Assert.Equal("Volunteers needed: 60-day details", await page.Page.Locator("h1").InnerTextAsync());
         Assert.Equal(0, await page.Page.Locator("main script").CountAsync());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Error_summary_is_focused_lists_every_error_and_its_links_and_the_skip_link_keep_the_draft(bool phone)
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri, phone);
+        await page.Page.SignInAsync("ada.lovelace", RunningService.AdminId, NoticesRoles.Author);
+        await page.GotoAsync("/notices/new");
+
+        // A format error in the duty locations and four empty required fields: all are reported at once.
+        await page.Page.GetByLabel("Title", new() { Exact = true }).FillAsync("Draft to keep");
+        await page.Page.GetByLabel("Duty locations").FillAsync("Houston TX 20");
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        var summary = page.Page.Locator("#error-summary");
+        await summary.WaitForAsync();
+        Assert.Equal("error-summary", await page.Page.EvaluateAsync<string>("() => document.activeElement.id"));
+        foreach (var field in new[] { "locations", "summary", "body", "senderName", "replyTo" })
+        {
+            Assert.Equal(1, await summary.Locator($"a[href$='#{field}']").CountAsync());
+        }
+
+        await page.AssertAccessibleAsync();
+        var formPage = new Uri(page.Page.Url).AbsolutePath;
+        Assert.Equal("/notices/new", formPage);
+
+        // The summary's link goes to the field on this page: the draft is still there.
+        await summary.Locator("a[href$='#locations']").ClickAsync();
+        Assert.Equal(formPage + "#locations", new Uri(page.Page.Url).PathAndQuery + new Uri(page.Page.Url).Fragment);
+        Assert.Equal("Draft to keep", await page.Page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
+        Assert.Equal("Houston TX 20", await page.Page.GetByLabel("Duty locations").InputValueAsync());
+
+        // The skip link, reached from the keyboard, stays on the page too.
+        await page.Page.EvaluateAsync("() => document.activeElement.blur()");
+        await page.Page.Locator("body").FocusAsync();
+        await page.Page.Locator("a.usa-skipnav").FocusAsync();
+        await page.Page.Keyboard.PressAsync("Enter");
+        Assert.Equal(formPage + "#main-content", new Uri(page.Page.Url).PathAndQuery + new Uri(page.Page.Url).Fragment);
+        Assert.Equal("Draft to keep", await page.Page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
+        await page.AssertAccessibleAsync();
+    }
 }

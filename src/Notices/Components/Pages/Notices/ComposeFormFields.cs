@@ -51,6 +51,31 @@ internal static class ComposeFormFields
     };
 
     /// <summary>Errors grouped by input, with the item position kept in the message ("line 2: ...").</summary>
+    /// <summary>
+    /// The format errors, plus the validator's errors on anything else: a validator error about an item (a location
+    /// line, a number) that already has a format error would only repeat it in other words.
+    /// </summary>
+    public static Dictionary<string, string[]> Merge(IReadOnlyDictionary<string, string[]> formatErrors, IReadOnlyDictionary<string, string[]> ruleErrors)
+    {
+        var items = formatErrors.Keys.Select(ItemOf).ToHashSet(StringComparer.Ordinal);
+        var merged = new Dictionary<string, string[]>(formatErrors, StringComparer.Ordinal);
+        foreach (var (path, messages) in ruleErrors)
+        {
+            if (!items.Contains(ItemOf(path)) && !merged.ContainsKey(path))
+            {
+                merged[path] = messages;
+            }
+        }
+
+        return merged;
+    }
+
+    private static string ItemOf(string path)
+    {
+        var close = path.IndexOf(']', StringComparison.Ordinal);
+        return close >= 0 ? path[..(close + 1)] : path;
+    }
+
     public static Dictionary<string, List<string>> ByInput(IDictionary<string, string[]> errors)
     {
         var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);

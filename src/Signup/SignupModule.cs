@@ -29,8 +29,10 @@ public static class SignupModule
         var services = builder.Services;
         services.AddOptions<SignupOptions>()
             .BindConfiguration(SignupOptions.Section)
+            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((o, configuration) =>
+                o.TimeZone = configuration["Notices:TimeZone"] is { Length: > 0 } zone ? zone : o.TimeZone)
             .ValidateDataAnnotations()
-            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), $"{SignupOptions.Section}:TimeZone is not a known time zone (use an IANA id such as America/New_York).")
+            .Validate(o => Notices.Templates.ZonedTime.TryFind(o.TimeZone, out _), "Notices:TimeZone is not a known time zone (use an IANA id such as America/New_York).")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UnknownLinkLimiter>();

@@ -39,6 +39,6 @@ internal sealed class SignupOptions
     [EmailAddress]
     public string? HrQueueAddress { get; set; }
 
-    /// <summary>The zone delegation dates are read in; each notice's own zone is used for its reminders.</summary>
+    /// <summary>The service's zone (<c>Notices:TimeZone</c>), which delegation dates are read in; each notice's own zone counts its reminders.</summary>
     public string TimeZone { get; set; } = "America/New_York";
 }

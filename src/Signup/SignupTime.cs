@@ -1,53 +1,25 @@
 using System.Globalization;
+using Notices.Templates;
 
 namespace Notices.Signup;
 
-/// <summary>Times as people read them: in the notice's zone, with the zone named ("Friday, February 19, 2027, 5:00 PM Eastern").</summary>
+/// <summary>Times and dates as the rest of Notices writes them (<see cref="ZonedTime"/>): in the notice's zone, with the zone named.</summary>
 internal static class SignupTime
 {
-    // The service runs in globalization-invariant mode, whose formats are English.
-    private static readonly CultureInfo English = CultureInfo.InvariantCulture;
+    public static TimeZoneInfo Zone(string? id) => ZonedTime.TryFind(id, out var zone) ? zone : TimeZoneInfo.Utc;
 
-    public static TimeZoneInfo Zone(string? id) =>
-        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+    /// <summary>"Friday 8 January 2027, 5:00 PM Central".</summary>
+    public static string Format(DateTimeOffset at, string zoneId) => ZonedTime.Format(at, zoneId);
 
-    public static string Format(DateTimeOffset at, string? zoneId)
-    {
-        var zone = Zone(zoneId);
-        var local = TimeZoneInfo.ConvertTime(at, zone);
-        return local.ToString("dddd, MMMM d, yyyy, h:mm tt", English) + " " + ZoneName(zone, local);
-    }
+    /// <summary>"8 Jan 2027, 5:00 PM Central".</summary>
+    public static string FormatShort(DateTimeOffset at, string zoneId) => ZonedTime.FormatShort(at, zoneId);
 
-    public static string FormatShort(DateTimeOffset at, string? zoneId)
-    {
-        var zone = Zone(zoneId);
-        var local = TimeZoneInfo.ConvertTime(at, zone);
-        return local.ToString("MMM d, yyyy, h:mm tt", English) + " " + ZoneName(zone, local);
-    }
+    /// <summary>"Wednesday 10 March 2027".</summary>
+    public static string Date(DateOnly day) => day.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
 
-    public static string Date(DateOnly day) => day.ToString("dddd, MMMM d, yyyy", English);
-
-    public static string ShortDate(DateOnly day) => day.ToString("MMM d, yyyy", English);
+    /// <summary>"10 Mar 2027".</summary>
+    public static string ShortDate(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 
     public static DateOnly Today(DateTimeOffset now, string? zoneId) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zone(zoneId)).DateTime);
-
-    /// <summary>"Eastern", "Central", "Mountain", "Pacific"... for US zones; otherwise the zone's id; "UTC" for UTC.</summary>
-    private static string ZoneName(TimeZoneInfo zone, DateTimeOffset local)
-    {
-        _ = local;
-        return zone.Id switch
-        {
-            "UTC" or "Etc/UTC" => "UTC",
-            "America/New_York" or "America/Detroit" or "America/Indiana/Indianapolis" or "America/Kentucky/Louisville" => "Eastern",
-            "America/Chicago" or "America/Indiana/Knox" or "America/Menominee" => "Central",
-            "America/Denver" or "America/Boise" or "America/Phoenix" => "Mountain",
-            "America/Los_Angeles" => "Pacific",
-            "America/Anchorage" or "America/Juneau" => "Alaska",
-            "Pacific/Honolulu" => "Hawaii",
-            "America/Puerto_Rico" => "Atlantic",
-            "Pacific/Guam" => "Chamorro",
-            _ => zone == TimeZoneInfo.Utc ? "UTC" : zone.Id,
-        };
-    }
 }

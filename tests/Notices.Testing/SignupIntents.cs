@@ -171,6 +171,13 @@ public static partial class SignupIntents
         return rows.Select(o => new QueuedMessage(o.Email, o.Category ?? "", o.Reference, o.MessageId, o.State.ToString().ToLowerInvariant())).ToList();
     }
 
+    /// <summary>Deletes queued transactional messages of a category (a test that repeats a step counts afresh).</summary>
+    public static async Task DeleteTransactionalMailAsync(this NoticesAppFactory app, string category)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<NoticesDbContext>().Outbox.Where(o => o.NoticeId == null && o.Category == category).ExecuteDeleteAsync();
+    }
+
     /// <summary>The value of the antiforgery token on a page's form.</summary>
     public static string FormToken(string html) =>
         System.Net.WebUtility.HtmlDecode(AntiforgeryInput().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("No antiforgery token on the page."));

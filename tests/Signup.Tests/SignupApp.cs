@@ -31,6 +31,9 @@ internal static class SignupApp
         return rows.Where(r => r.Category == category).Select(r => r.Email).ToList();
     }
 
+    /// <summary>Forgets queued decision emails (the one-winner test decides the same request round after round).</summary>
+    public static async Task ClearDecisionMailAsync(this NoticesAppFactory app) => await app.DeleteTransactionalMailAsync("approval-decision");
+
     public static async Task<HttpClient> ApproverClientAsync(this NoticesAppFactory app, string employeeId, params string[] roles) =>
         app.CreateBearerClient(await app.IssueDevelopmentTokenAsync(employeeId, roles));
 }

@@ -82,7 +82,7 @@ internal sealed partial class ApprovalClock(
                 continue;
             }
 
-            var days = WorkingDays.Between(request.AssignedAt, now, WorkingDays.Zone(notice.TimeZone));
+            var days = WorkingDays.Between(request.AssignedAt, now, SignupTime.Zone(notice.TimeZone));
             if (days >= notice.EscalateAfterDays)
             {
                 var next = await routing.NextAboveAsync(request.ApproverEmployeeId!, cancellationToken);

@@ -31,7 +31,4 @@ internal static class WorkingDays
 
         return count;
     }
-
-    public static TimeZoneInfo Zone(string? id) =>
-        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 }

@@ -12,7 +12,7 @@ namespace Notices.Composing.Released;
 /// audience, the outbox rows that hold the sign-up tokens' hashes. A notice's page data is cached for a few seconds,
 /// because every sign-up page view asks for it and a released notice's content never changes (only its state does).
 /// </summary>
-internal sealed class ReleasedNoticesForSignup(NoticesDbContext db, IMemoryCache cache, NoticeLinks links, IConfiguration configuration) : IReleasedNotices
+internal sealed class ReleasedNoticesForSignup(NoticesDbContext db, IMemoryCache cache, NoticeLinks links) : IReleasedNotices
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
@@ -86,7 +86,7 @@ internal sealed class ReleasedNoticesForSignup(NoticesDbContext db, IMemoryCache
         Duties = notice.Opportunity.Duties,
         ParticularlyNeededSeries = notice.Opportunity.ParticularlyNeededSeries,
         ResponseDeadline = notice.ResponseDeadline,
-        TimeZone = configuration["Notices:TimeZone"] is { Length: > 0 } zone ? zone : "America/New_York",
+        TimeZone = notice.TimeZone,
         ApprovalRequired = notice.Approval.Required,
         ApprovalStandard = notice.Approval.Standard,
         ReminderAfterDays = notice.Approval.ReminderAfterDays,

@@ -8,6 +8,7 @@ using Notices.Composing.List;
 using Notices.Composing.Release;
 using Notices.Composing.Submit;
 using Notices.Composing.Update;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Composing;
@@ -31,7 +32,7 @@ internal static class NoticesApi
     private static async Task<Results<Created<NoticeResponse>, ValidationProblem>> CreateAsync(
         NoticeRequest request, CreateNoticeHandler handler, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var outcome = await handler.HandleAsync(request, Actor.From(user), Channels.Api, cancellationToken);
+        var outcome = await handler.HandleAsync(request, Actor.From(user), AuditChannel.Api, cancellationToken);
         return outcome.Succeeded
             ? TypedResults.Created($"/api/notices/{outcome.Value!.Id}", NoticeResponse.From(outcome.Value))
             : TypedResults.ValidationProblem(outcome.Errors!);
@@ -39,7 +40,7 @@ internal static class NoticesApi
 
     private static async Task<Results<Ok<NoticeResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, NoticeRequest request, UpdateNoticeHandler handler, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(await handler.HandleAsync(id, request, Actor.From(user), Channels.Api, cancellationToken));
+        ToResult(await handler.HandleAsync(id, request, Actor.From(user), AuditChannel.Api, cancellationToken));
 
     private static async Task<Results<Ok<NoticeResponse>, ProblemHttpResult>> GetAsync(Guid id, GetNoticeHandler handler, CancellationToken cancellationToken) =>
         await handler.FindAsync(id, cancellationToken) is { } notice
@@ -65,12 +66,12 @@ internal static class NoticesApi
 
     private static async Task<Results<Ok<NoticeResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         Guid id, SubmitNoticeHandler handler, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(await handler.HandleAsync(id, Actor.From(user), Channels.Api, cancellationToken));
+        ToResult(await handler.HandleAsync(id, Actor.From(user), AuditChannel.Api, cancellationToken));
 
     private static async Task<Results<Created<NoticeResponse>, ValidationProblem, ProblemHttpResult>> AmendAsync(
         Guid id, AmendNoticeHandler handler, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var outcome = await handler.HandleAsync(id, Actor.From(user), Channels.Api, cancellationToken);
+        var outcome = await handler.HandleAsync(id, Actor.From(user), AuditChannel.Api, cancellationToken);
         return outcome.Succeeded
             ? TypedResults.Created($"/api/notices/{outcome.Value!.Id}", NoticeResponse.From(outcome.Value))
             : Problem(outcome);
@@ -86,7 +87,7 @@ internal static class NoticesApi
             request = await http.ReadFromJsonAsync<ReleaseRequest>(cancellationToken) ?? request;
         }
 
-        return ToResult(await handler.HandleAsync(id, request, Actor.From(user), Channels.Api, cancellationToken));
+        return ToResult(await handler.HandleAsync(id, request, Actor.From(user), AuditChannel.Api, cancellationToken));
     }
 
     private static Results<Ok<NoticeResponse>, ValidationProblem, ProblemHttpResult> ToResult(ComposeOutcome<Notice> outcome) =>

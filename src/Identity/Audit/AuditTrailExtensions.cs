@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -80,12 +81,11 @@ public static class AuditTrailExtensions
                  {{Column(nameof(AuditRecord.Channel))}}, {{Column(nameof(AuditRecord.Outcome))}}, {{Column(nameof(AuditRecord.Detail))}})
             VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8})
             """);
-        await db.Database.ExecuteSqlRawAsync(
-            statement,
-            [
-                record.At.UtcDateTime, record.Actor, (object?)record.OnBehalfOf ?? DBNull.Value, record.Action, record.SubjectKind,
-                record.SubjectId, AuditNames.Of(record.Channel), AuditNames.Of(record.Outcome), (object?)record.Detail ?? DBNull.Value,
-            ],
+        await db.Database.ExecuteSqlAsync(
+            FormattableStringFactory.Create(
+                statement,
+                record.At.UtcDateTime, record.Actor, record.OnBehalfOf, record.Action, record.SubjectKind,
+                record.SubjectId, AuditNames.Of(record.Channel), AuditNames.Of(record.Outcome), record.Detail),
             cancellationToken);
     }
 

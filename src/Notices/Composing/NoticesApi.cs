@@ -24,6 +24,7 @@ internal static class NoticesApi
         authors.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateNotice");
         notices.MapGet("/{id:guid}", GetAsync).WithName("GetNotice").RequireAuthorization(NoticesPolicies.NoticeReader);
         notices.MapGet("", ListAsync).WithName("ListNotices").RequireAuthorization(NoticesPolicies.NoticeReader);
+        notices.MapGet("/{id:guid}/audit", AuditAsync).WithName("GetNoticeAudit").RequireAuthorization(NoticesPolicies.NoticeReader);
         authors.MapPost("/{id:guid}/submit", SubmitAsync).WithName("SubmitNotice");
         authors.MapPost("/{id:guid}/amend", AmendAsync).WithName("AmendNotice");
         notices.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseNotice").RequireAuthorization(NoticesPolicies.Releaser);
@@ -46,6 +47,13 @@ internal static class NoticesApi
         await handler.FindAsync(id, cancellationToken) is { } notice
             ? TypedResults.Ok(NoticeResponse.From(notice))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "no such notice");
+
+    /// <summary>The notice's audit trail, oldest first, <see cref="GetNoticeHandler.AuditPageSize"/> records a page.</summary>
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> AuditAsync(
+        Guid id, [FromQuery] int? page, GetNoticeHandler handler, CancellationToken cancellationToken) =>
+        await handler.FindAsync(id, cancellationToken) is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "no such notice")
+            : TypedResults.Ok(await handler.AuditAsync(id, page ?? 1, cancellationToken));
 
     private static async Task<Results<Ok<List<NoticeSummary>>, ValidationProblem>> ListAsync(
         [FromQuery] string? state, ListNoticesHandler handler, CancellationToken cancellationToken)

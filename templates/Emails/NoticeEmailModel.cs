@@ -13,6 +13,7 @@ namespace Notices.Templates.Emails;
 /// <param name="SenderName">Who sends it, e.g. "Office of the Director" (the From display name too).</param>
 /// <param name="RecipientName">The greeting's name.</param>
 /// <param name="ResponseLink">The recipient's personal sign-up link, from the configured public base URL.</param>
+/// <param name="TimeZone">The notice's IANA time zone: the deadline is written in it, with the zone named.</param>
 /// <param name="RecipientSeriesNeeded">The recipient's job series is among <see cref="ParticularlyNeededSeries"/>.</param>
 public sealed record NoticeEmailModel(
     string Title,
@@ -27,6 +28,7 @@ public sealed record NoticeEmailModel(
     IReadOnlyList<NoticeEmailLocation> Locations,
     IReadOnlyList<string> Duties,
     DateTimeOffset ResponseDeadline,
+    string TimeZone,
     IReadOnlyList<string> ParticularlyNeededSeries,
     bool RecipientSeriesNeeded,
     bool ApprovalRequired,
@@ -40,8 +42,8 @@ public sealed record NoticeEmailModel(
 
     public string StartDateText => StartDate.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
 
-    /// <summary>Staff are spread over several time zones: the deadline is stated in UTC, never in a local zone.</summary>
-    public string DeadlineText => ResponseDeadline.UtcDateTime.ToString("dddd d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    /// <summary>"Friday 8 January 2027, 5:00 PM Central": in the notice's zone, which is named.</summary>
+    public string DeadlineText => ZonedTime.Format(ResponseDeadline, TimeZone);
 
     public string NeededSeriesText => ParticularlyNeededSeries.Count switch
     {

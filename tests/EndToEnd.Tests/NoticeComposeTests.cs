@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Playwright;
 using Notices.Identity.Authorization;
 
@@ -36,5 +37,91 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         await page.AssertAccessibleAsync();
         Assert.Equal("Volunteers needed: 60-day details", await page.Page.Locator("h1").InnerTextAsync());
         Assert.Equal(0, await page.Page.Locator("main script").CountAsync());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Error_summary_is_focused_lists_every_error_and_its_links_and_the_skip_link_keep_the_draft(bool phone)
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri, phone);
+        await page.Page.SignInAsync("ada.lovelace", RunningService.AdminId, NoticesRoles.Author);
+        await page.GotoAsync("/notices/new");
+
+        // A format error in the duty locations and four empty required fields: all are reported at once.
+        await page.Page.GetByLabel("Title", new() { Exact = true }).FillAsync("Draft to keep");
+        await page.Page.GetByLabel("Duty locations").FillAsync("Houston TX 20");
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        var summary = page.Page.Locator("#error-summary");
+        await summary.WaitForAsync();
+        Assert.Equal("error-summary", await page.Page.EvaluateAsync<string>("() => document.activeElement.id"));
+        foreach (var field in new[] { "locations", "summary", "body", "senderName", "replyTo" })
+        {
+            Assert.Equal(1, await summary.Locator($"a[href$='#{field}']").CountAsync());
+        }
+
+        await page.AssertAccessibleAsync();
+        var formPage = new Uri(page.Page.Url).AbsolutePath;
+        Assert.Equal("/notices/new", formPage);
+
+        // The summary's link goes to the field on this page: the draft is still there.
+        await summary.Locator("a[href$='#locations']").ClickAsync();
+        Assert.Equal(formPage + "#locations", new Uri(page.Page.Url).PathAndQuery + new Uri(page.Page.Url).Fragment);
+        Assert.Equal("Draft to keep", await page.Page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
+        Assert.Equal("Houston TX 20", await page.Page.GetByLabel("Duty locations").InputValueAsync());
+
+        // The skip link, reached from the keyboard, stays on the page too.
+        await page.Page.EvaluateAsync("() => document.activeElement.blur()");
+        await page.Page.Locator("body").FocusAsync();
+        await page.Page.Locator("a.usa-skipnav").FocusAsync();
+        await page.Page.Keyboard.PressAsync("Enter");
+        Assert.Equal(formPage + "#main-content", new Uri(page.Page.Url).PathAndQuery + new Uri(page.Page.Url).Fragment);
+        Assert.Equal("Draft to keep", await page.Page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
+        await page.AssertAccessibleAsync();
+    }
+
+    [Fact]
+    public async Task Deadline_is_entered_and_shown_in_the_notices_time_zone_and_stored_in_utc()
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri);
+        await page.Page.SignInAsync("ada.lovelace", RunningService.AdminId, NoticesRoles.Author);
+        await page.GotoAsync("/notices/new");
+
+        // The configured default zone is preselected.
+        Assert.Equal("America/New_York", await page.Page.GetByLabel("Time zone").InputValueAsync());
+
+        var year = DateTime.UtcNow.Year + 1;
+        await page.Page.GetByLabel("Title", new() { Exact = true }).FillAsync("Houston details: respond by 5 PM Central");
+        await page.Page.GetByLabel("Summary", new() { Exact = true }).FillAsync("Sixty-day details in Houston.");
+        await page.Page.GetByLabel("Body", new() { Exact = true }).FillAsync("We need experienced officers.");
+        await page.Page.GetByLabel("Sender's name").FillAsync("Office of the Director");
+        await page.Page.GetByLabel("Reply-to address").FillAsync("director@agency.example");
+        await page.Page.GetByLabel("Duty locations").FillAsync("Houston, TX, 20");
+        await page.Page.GetByLabel("Start date").FillAsync($"{year}-02-01");
+        await page.Page.GetByLabel("Time zone").SelectOptionAsync("America/Chicago");
+        await page.Page.GetByLabel("Response deadline").FillAsync($"{year}-01-08T17:00");
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        await page.Page.WaitForURLAsync(url => !url.EndsWith("/notices/new", StringComparison.Ordinal));
+
+        var day = new DateOnly(year, 1, 8).ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
+        Assert.Equal($"{day}, 5:00 PM Central", await page.Page.Locator("#deadline-text").InnerTextAsync());
+        await page.AssertAccessibleAsync();
+        var id = new Uri(page.Page.Url).AbsolutePath.Split('/')[^1];
+
+        // Stored in UTC: 5 PM Central in January is 23:00 UTC.
+        var json = await (await page.Page.APIRequest.GetAsync($"/api/notices/{id}")).JsonAsync();
+        Assert.Equal(new DateTimeOffset(year, 1, 8, 23, 0, 0, TimeSpan.Zero), json!.Value.GetProperty("responseDeadline").GetDateTimeOffset());
+        Assert.Equal("America/Chicago", json.Value.GetProperty("timeZone").GetString());
+
+        // The edit form gives back the time as entered, in its zone.
+        await page.GotoAsync($"/notices/{id}/edit");
+        Assert.Equal($"{year}-01-08T17:00", await page.Page.GetByLabel("Response deadline").InputValueAsync());
+        Assert.Equal("America/Chicago", await page.Page.GetByLabel("Time zone").InputValueAsync());
+
+        // The list and the email say the same, with the zone named.
+        await page.GotoAsync("/notices");
+        Assert.Equal(1, await page.Page.Locator("td", new() { HasText = $"8 Jan {year}, 5:00 PM Central" }).CountAsync());
+        await page.GotoAsync($"/notices/{id}/preview");
+        Assert.Contains($"Respond by: {day}, 5:00 PM Central", await page.Page.Locator("#email-text").InnerTextAsync(), StringComparison.Ordinal);
     }
 }

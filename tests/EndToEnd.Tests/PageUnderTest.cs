@@ -38,13 +38,13 @@ internal sealed class PageUnderTest : IAsyncDisposable
 
     /// <param name="browser">The class's browser.</param>
     /// <param name="baseUri">The running service.</param>
-    /// <param name="phone">A 375 px wide viewport, where USWDS collapses the navigation behind a Menu button.</param>
+    /// <param name="phone">A 390 px wide viewport (a common phone), where USWDS collapses the navigation behind a Menu button.</param>
     public static async Task<PageUnderTest> OpenAsync(Browser browser, Uri baseUri, bool phone = false)
     {
         var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUri.ToString(),
-            ViewportSize = phone ? new ViewportSize { Width = 375, Height = 740 } : null,
+            ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : null,
         });
         return new PageUnderTest(context, await context.NewPageAsync());
     }

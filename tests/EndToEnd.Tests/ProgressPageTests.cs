@@ -19,6 +19,7 @@ public sealed class ProgressPageTests(Browser browser, RunningService service) :
         // Paused, so no delivery worker claims a row while the page is checked: 10 sent before the pause, 40 queued.
         var notice = await service.App.SeedReleasedNoticeAsync(50, paused: true);
         await MarkSentAsync(notice.Id, rows: 10);
+        await InZoneAsync(notice.Id, "America/Chicago");
         await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri);
         await page.Page.SignInAsync("ada.lovelace", RunningService.AdminId, NoticesRoles.Releaser);
 
@@ -26,6 +27,7 @@ public sealed class ProgressPageTests(Browser browser, RunningService service) :
         await page.AssertAccessibleAsync();
         Assert.Equal("10", await page.Page.Locator("#delivery-bar").GetAttributeAsync("value"));
         Assert.Equal("40", await page.Page.Locator("td[data-count=queued]").InnerTextAsync());
+        Assert.EndsWith("Central)", await page.Page.Locator("[data-field=updated]").InnerTextAsync(), StringComparison.Ordinal);
 
         // The send resumes through the API, as another releaser's tab or the CLI would: the workers send the 40.
         await ResumeAsync(notice.Id);
@@ -38,6 +40,8 @@ public sealed class ProgressPageTests(Browser browser, RunningService service) :
         Assert.Equal("0", await page.Page.Locator("td[data-count=queued]").InnerTextAsync());
         Assert.Contains("50 of 50 recipients done (100%).", await page.Page.Locator("[data-field=summary]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("finished", await page.Page.Locator("[data-field=estimatedFinish]").InnerTextAsync());
+        // The script writes times as the page does: in the notice's zone, named.
+        Assert.Matches(@"^\(as of \w+day \d{1,2} \w+ \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M Central\)$", await page.Page.Locator("[data-field=updated]").InnerTextAsync());
         Assert.Contains("Delivery finished.", await page.Page.Locator("[role=status]").InnerTextAsync(), StringComparison.Ordinal);
         await page.AssertAccessibleAsync();
     }
@@ -53,6 +57,13 @@ public sealed class ProgressPageTests(Browser browser, RunningService service) :
             .SetProperty(o => o.Attempts, 1)
             .SetProperty(o => o.SentAt, now)
             .SetProperty(o => o.UpdatedAt, now));
+    }
+
+    private async Task InZoneAsync(Guid id, string timeZone)
+    {
+        await using var scope = service.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        await db.Notices.Where(n => n.Id == id).ExecuteUpdateAsync(set => set.SetProperty(n => n.TimeZone, timeZone));
     }
 
     private async Task ResumeAsync(Guid id)

@@ -17,6 +17,7 @@ internal static class ComposingModule
     {
         builder.Services.AddOptions<ReleaseOptions>().BindConfiguration(ReleaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CloseOptions>().BindConfiguration(CloseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        NoticeTimeZoneOptions.Register(builder.Services);
         builder.Services.AddSingleton<NoticeValidator>();
         builder.Services.AddScoped<AudienceCount>();
         builder.Services.AddScoped<CreateNoticeHandler>();

@@ -26,6 +26,12 @@ internal sealed class Notice
 
     public DateTimeOffset ResponseDeadline { get; set; }
 
+    /// <summary>
+    /// The IANA time zone (e.g. America/Chicago) the deadline is entered and shown in, named wherever a time is
+    /// shown ("5:00 PM Central"). Times are stored in UTC whatever this says.
+    /// </summary>
+    public string TimeZone { get; set; } = "America/New_York";
+
     public ApprovalSettings Approval { get; set; } = new();
 
     public AudienceRules Audience { get; set; } = new();

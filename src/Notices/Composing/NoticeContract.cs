@@ -23,6 +23,9 @@ internal sealed record NoticeRequest
 
     public DateTimeOffset? ResponseDeadline { get; init; }
 
+    /// <summary>An IANA time zone id (America/Chicago); absent means the configured default (Notices:TimeZone).</summary>
+    public string? TimeZone { get; init; }
+
     public ApprovalRequest? Approval { get; init; }
 
     public AudienceRulesInput? Audience { get; init; }
@@ -75,6 +78,7 @@ internal sealed record NoticeContent(
     string ReplyTo,
     Opportunity Opportunity,
     DateTimeOffset ResponseDeadline,
+    string TimeZone,
     ApprovalSettings Approval,
     AudienceRules Audience)
 {
@@ -87,13 +91,14 @@ internal sealed record NoticeContent(
         notice.ReplyTo = ReplyTo;
         notice.Opportunity = Opportunity;
         notice.ResponseDeadline = ResponseDeadline;
+        notice.TimeZone = TimeZone;
         notice.Approval = Approval;
         notice.Audience = Audience;
     }
 
     public static NoticeContent From(Notice notice) => new(
         notice.Title, notice.Summary, notice.BodyMarkdown, notice.SenderName, notice.ReplyTo, notice.Opportunity,
-        notice.ResponseDeadline, notice.Approval, notice.Audience);
+        notice.ResponseDeadline, notice.TimeZone, notice.Approval, notice.Audience);
 
     public NoticeRequest ToRequest() => new()
     {
@@ -112,6 +117,7 @@ internal sealed record NoticeContent(
             ParticularlyNeededSeries = [.. Opportunity.ParticularlyNeededSeries],
         },
         ResponseDeadline = ResponseDeadline,
+        TimeZone = TimeZone,
         Approval = new ApprovalRequest
         {
             Required = Approval.Required,
@@ -148,6 +154,9 @@ internal sealed record NoticeResponse
     public Opportunity Opportunity { get; init; } = new();
 
     public DateTimeOffset ResponseDeadline { get; init; }
+
+    /// <summary>The IANA time zone the deadline is shown in.</summary>
+    public string TimeZone { get; init; } = "";
 
     public ApprovalSettings Approval { get; init; } = new();
 
@@ -198,6 +207,7 @@ internal sealed record NoticeResponse
         ReplyTo = n.ReplyTo,
         Opportunity = n.Opportunity,
         ResponseDeadline = n.ResponseDeadline,
+        TimeZone = n.TimeZone,
         Approval = n.Approval,
         Audience = n.Audience,
         AmendsNoticeId = n.AmendsNoticeId,
@@ -227,5 +237,6 @@ internal sealed record NoticeSummary(
     string CreatedByName,
     DateTimeOffset CreatedAt,
     DateTimeOffset ResponseDeadline,
+    string TimeZone,
     int? RecipientCount,
     Guid? AmendsNoticeId);

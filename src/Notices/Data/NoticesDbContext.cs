@@ -42,6 +42,7 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
             n.Property(x => x.BodyMarkdown).HasMaxLength(50_000);
             n.Property(x => x.SenderName).HasMaxLength(100);
             n.Property(x => x.ReplyTo).HasMaxLength(254);
+            n.Property(x => x.TimeZone).HasMaxLength(64);
             Json(n.Property(x => x.Opportunity));
             Json(n.Property(x => x.Approval));
             Json(n.Property(x => x.Audience));

@@ -30,7 +30,8 @@ public sealed class NoticeEmailTests
             Duties = ["Detainee processing", "Case management"],
             ParticularlyNeededSeries = ["1801", "0930"],
         },
-        ResponseDeadline = new DateTimeOffset(2027, 2, 20, 23, 59, 0, TimeSpan.Zero),
+        ResponseDeadline = new DateTimeOffset(2027, 2, 20, 23, 0, 0, TimeSpan.Zero),
+        TimeZone = "America/Chicago",
     };
 
     [Fact]
@@ -69,7 +70,7 @@ public sealed class NoticeEmailTests
         Assert.Contains("the FAQ (https://intranet.agency.example/faq)", text, StringComparison.Ordinal);
         Assert.Contains("Length: 60 days, may be extended", text, StringComparison.Ordinal);
         Assert.Contains("Starts: Wednesday 10 March 2027", text, StringComparison.Ordinal);
-        Assert.Contains("Respond by: Saturday 20 February 2027, 23:59 UTC", text, StringComparison.Ordinal);
+        Assert.Contains("Respond by: Saturday 20 February 2027, 5:00 PM Central", text, StringComparison.Ordinal);
         Assert.Contains("- Houston, TX: 20 openings", text, StringComparison.Ordinal);
         Assert.Contains("- El Paso, TX\n", text, StringComparison.Ordinal);
         Assert.Contains("- Detainee processing", text, StringComparison.Ordinal);

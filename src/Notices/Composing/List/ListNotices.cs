@@ -18,7 +18,7 @@ internal sealed class ListNoticesHandler(NoticesDbContext db)
 
         return await query.OrderByDescending(n => n.CreatedAt)
             .Take(Limit)
-            .Select(n => new NoticeSummary(n.Id, n.State, n.Title, n.CreatedByName, n.CreatedAt, n.ResponseDeadline, n.RecipientCount, n.AmendsNoticeId))
+            .Select(n => new NoticeSummary(n.Id, n.State, n.Title, n.CreatedByName, n.CreatedAt, n.ResponseDeadline, n.TimeZone, n.RecipientCount, n.AmendsNoticeId))
             .ToListAsync(cancellationToken);
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Notices.Audience.Rules;
+using Microsoft.Extensions.Options;
 using Notices.Mail;
+using Notices.Templates;
 
 namespace Notices.Composing.Validation;
 
@@ -8,7 +10,7 @@ namespace Notices.Composing.Validation;
 /// The one set of rules for a notice's content, used by the API and the pages. Errors are keyed by the JSON field
 /// path ("opportunity.locations[1].state") so a client or a form can point at the field.
 /// </summary>
-internal sealed class NoticeValidator(TimeProvider time)
+internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZoneOptions> zones)
 {
     public const int TitleMax = 200;
     public const int SummaryMax = 500;
@@ -48,6 +50,12 @@ internal sealed class NoticeValidator(TimeProvider time)
 
         var opportunity = ValidateOpportunity(errors, request.Opportunity);
 
+        var timeZone = string.IsNullOrWhiteSpace(request.TimeZone) ? zones.Value.TimeZone : request.TimeZone.Trim();
+        if (!ZonedTime.TryFind(timeZone, out _))
+        {
+            errors.Add("timeZone", "the time zone must be an IANA time zone id, such as America/Chicago");
+        }
+
         var deadline = request.ResponseDeadline;
         if (deadline is null)
         {
@@ -60,8 +68,9 @@ internal sealed class NoticeValidator(TimeProvider time)
                 errors.Add("responseDeadline", "the response deadline must be in the future");
             }
 
+            // The start date is a day where the staff are: it begins at midnight in the notice's zone.
             if (request.Opportunity?.StartDate is { } start
-                && deadline.Value >= new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))
+                && deadline.Value >= StartOf(start, timeZone))
             {
                 errors.Add("responseDeadline", DeadlineAfterStart);
             }
@@ -75,8 +84,13 @@ internal sealed class NoticeValidator(TimeProvider time)
             return (null, errors.ToDictionary());
         }
 
-        return (new NoticeContent(title, summary, body, senderName, replyTo, opportunity!, deadline!.Value.ToUniversalTime(), approval!, audience!), []);
+        return (new NoticeContent(title, summary, body, senderName, replyTo, opportunity!, deadline!.Value.ToUniversalTime(), timeZone, approval!, audience!), []);
     }
+
+    private static DateTimeOffset StartOf(DateOnly day, string timeZone) =>
+        ZonedTime.TryToUtc(day.ToDateTime(TimeOnly.MinValue), timeZone, out var utc)
+            ? utc
+            : new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     private static string HeaderField(Errors errors, string field, string? value, int max)
     {

@@ -47,6 +47,7 @@ internal sealed class NoticeEmailFactory(IMailRenderer renderer, MailMessageFact
             [.. opportunity.Locations.Select(l => new NoticeEmailLocation(l.City, l.State, l.Openings))],
             opportunity.Duties,
             notice.ResponseDeadline,
+            notice.TimeZone,
             opportunity.ParticularlyNeededSeries,
             RecipientSeriesNeeded: false,
             notice.Approval.Required,

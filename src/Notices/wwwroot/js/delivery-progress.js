@@ -19,8 +19,20 @@
     return Number(value).toLocaleString('en-US');
   }
 
-  function time(iso) {
-    return new Date(iso).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+  // As the page writes it (ZonedTime.Format): "Friday 8 January 2027, 5:00 PM Central", in the notice's zone.
+  var zone = root.getAttribute('data-time-zone') || 'UTC';
+  var zoneName = root.getAttribute('data-zone-name') || 'UTC';
+  function time(iso, seconds) {
+    var options = { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true };
+    if (seconds) {
+      options.second = '2-digit';
+    }
+    var parts = {};
+    new Intl.DateTimeFormat('en-US', options).formatToParts(new Date(iso)).forEach(function (part) {
+      parts[part.type] = part.value;
+    });
+    return parts.weekday + ' ' + parts.day + ' ' + parts.month + ' ' + parts.year + ', ' + parts.hour + ':' + parts.minute
+      + (seconds ? ':' + parts.second : '') + ' ' + parts.dayPeriod + ' ' + zoneName;
   }
 
   function set(field, text) {
@@ -47,8 +59,8 @@
     set('summary', summary);
     set('state', state);
     set('rate', p.ratePerSecond > 0 ? p.ratePerSecond.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + ' messages a second' : 'not sending');
-    set('estimatedFinish', p.estimatedFinish ? time(p.estimatedFinish) : (remaining === 0 ? 'finished' : 'unknown'));
-    set('updated', '(as of ' + time(new Date().toISOString()) + ')');
+    set('estimatedFinish', p.estimatedFinish ? time(p.estimatedFinish, false) : (remaining === 0 ? 'finished' : 'unknown'));
+    set('updated', '(as of ' + time(new Date().toISOString(), true) + ')');
 
     var key = state + (remaining === 0 ? ' finished' : '');
     var now = Date.now();

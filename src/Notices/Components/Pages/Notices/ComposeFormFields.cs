@@ -1,6 +1,7 @@
 using System.Globalization;
 using Notices.Audience.Rules;
 using Notices.Composing;
+using Notices.Templates;
 
 namespace Notices.Components.Pages.NoticePages;
 
@@ -14,7 +15,7 @@ internal static class ComposeFormFields
     public static readonly string[] Names =
     [
         "title", "summary", "body", "senderName", "replyTo", "lengthDays", "startDate", "mayBeExtended", "locations", "duties",
-        "neededSeries", "deadline", "approvalRequired", "standard", "reminderAfterDays", "escalateAfterDays", "series", "payPlan",
+        "neededSeries", "timeZone", "deadline", "approvalRequired", "standard", "reminderAfterDays", "escalateAfterDays", "series", "payPlan",
         "gradeMin", "gradeMax", "includeOrgs", "excludeOrgs", "states", "statuses", "includeEmployees", "excludeEmployees", "version",
     ];
 
@@ -27,6 +28,7 @@ internal static class ComposeFormFields
         "senderName" => "senderName",
         "replyTo" => "replyTo",
         "responseDeadline" => "deadline",
+        "timeZone" => "timeZone",
         "opportunity" => "lengthDays",
         "audience" => "series",
         _ when path.StartsWith("opportunity.lengthDays", StringComparison.Ordinal) => "lengthDays",
@@ -51,6 +53,31 @@ internal static class ComposeFormFields
     };
 
     /// <summary>Errors grouped by input, with the item position kept in the message ("line 2: ...").</summary>
+    /// <summary>
+    /// The format errors, plus the validator's errors on anything else: a validator error about an item (a location
+    /// line, a number) that already has a format error would only repeat it in other words.
+    /// </summary>
+    public static Dictionary<string, string[]> Merge(IReadOnlyDictionary<string, string[]> formatErrors, IReadOnlyDictionary<string, string[]> ruleErrors)
+    {
+        var items = formatErrors.Keys.Select(ItemOf).ToHashSet(StringComparer.Ordinal);
+        var merged = new Dictionary<string, string[]>(formatErrors, StringComparer.Ordinal);
+        foreach (var (path, messages) in ruleErrors)
+        {
+            if (!items.Contains(ItemOf(path)) && !merged.ContainsKey(path))
+            {
+                merged[path] = messages;
+            }
+        }
+
+        return merged;
+    }
+
+    private static string ItemOf(string path)
+    {
+        var close = path.IndexOf(']', StringComparison.Ordinal);
+        return close >= 0 ? path[..(close + 1)] : path;
+    }
+
     public static Dictionary<string, List<string>> ByInput(IDictionary<string, string[]> errors)
     {
         var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -69,7 +96,9 @@ internal static class ComposeFormFields
         return result;
     }
 
-    public static Dictionary<string, string> Defaults(DateTimeOffset now) => new(StringComparer.Ordinal)
+    private const string LocalMinute = "yyyy-MM-ddTHH:mm";
+
+    public static Dictionary<string, string> Defaults(DateTimeOffset now, string timeZone) => new(StringComparer.Ordinal)
     {
         ["lengthDays"] = "60",
         ["approvalRequired"] = "on",
@@ -78,8 +107,9 @@ internal static class ComposeFormFields
         ["escalateAfterDays"] = "7",
         ["payPlan"] = "GS",
         ["statuses"] = "active",
-        ["startDate"] = DateOnly.FromDateTime(now.UtcDateTime.AddDays(60)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        ["deadline"] = now.UtcDateTime.Date.AddDays(30).AddHours(23).AddMinutes(59).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture),
+        ["timeZone"] = timeZone,
+        ["startDate"] = DateOnly.FromDateTime(ZonedTime.Local(now, timeZone).AddDays(60)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["deadline"] = ZonedTime.Local(now, timeZone).Date.AddDays(30).AddHours(17).ToString(LocalMinute, CultureInfo.InvariantCulture),
     };
 
     public static Dictionary<string, string> From(Notice notice) => new(StringComparer.Ordinal)
@@ -97,7 +127,8 @@ internal static class ComposeFormFields
             : $"{l.City}, {l.State}")),
         ["duties"] = Lines(notice.Opportunity.Duties),
         ["neededSeries"] = Lines(notice.Opportunity.ParticularlyNeededSeries),
-        ["deadline"] = notice.ResponseDeadline.UtcDateTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture),
+        ["timeZone"] = notice.TimeZone,
+        ["deadline"] = ZonedTime.Local(notice.ResponseDeadline, notice.TimeZone).ToString(LocalMinute, CultureInfo.InvariantCulture),
         ["approvalRequired"] = notice.Approval.Required ? "on" : "",
         ["standard"] = notice.Approval.Standard,
         ["reminderAfterDays"] = notice.Approval.ReminderAfterDays.ToString(CultureInfo.InvariantCulture),
@@ -119,7 +150,9 @@ internal static class ComposeFormFields
         Names.ToDictionary(n => n, n => form[n].ToString(), StringComparer.Ordinal);
 
     /// <summary>The request the API would get, plus the errors of fields that are not even of the right type.</summary>
-    public static (NoticeRequest Request, Dictionary<string, string[]> Errors) ToRequest(IReadOnlyDictionary<string, string> values)
+    /// <param name="values">The form's fields.</param>
+    /// <param name="defaultTimeZone">The zone when the form names none (Notices:TimeZone).</param>
+    public static (NoticeRequest Request, Dictionary<string, string[]> Errors) ToRequest(IReadOnlyDictionary<string, string> values, string defaultTimeZone)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         string V(string name) => values.TryGetValue(name, out var v) ? v : "";
@@ -153,16 +186,22 @@ internal static class ComposeFormFields
             }
         }
 
+        var timeZone = V("timeZone").Trim() is { Length: > 0 } chosen ? chosen : defaultTimeZone;
         DateTimeOffset? deadline = null;
         if (V("deadline").Trim() is { Length: > 0 } deadlineText)
         {
-            if (DateTime.TryParseExact(deadlineText, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+            // Entered as a wall-clock time where the notice's staff are; an unknown zone is the validator's to report.
+            if (!DateTime.TryParseExact(deadlineText, [LocalMinute, "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
             {
-                deadline = new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc));
+                errors["responseDeadline"] = ["Enter the response deadline as a date and a time"];
             }
-            else
+            else if (ZonedTime.TryToUtc(t, timeZone, out var utc))
             {
-                errors["responseDeadline"] = ["enter the deadline as a date and time (UTC)"];
+                deadline = utc;
+            }
+            else if (ZonedTime.TryFind(timeZone, out _))
+            {
+                errors["responseDeadline"] = ["That time does not exist on that day in the chosen time zone (the clocks go forward): choose another time"];
             }
         }
 
@@ -208,6 +247,7 @@ internal static class ComposeFormFields
                 ParticularlyNeededSeries = Split(V("neededSeries"), alsoCommas: true),
             },
             ResponseDeadline = deadline,
+            TimeZone = timeZone,
             Approval = new ApprovalRequest
             {
                 Required = V("approvalRequired").Length > 0,

@@ -142,4 +142,58 @@ public sealed class AudiencePagesTests(Browser browser, AudienceService service)
         await Assertions.Expect(page.Page.Locator("#test-send-result")).ToContainTextAsync("Test sent to your address, a***@agency.example.", new() { Timeout = 30_000 });
         await page.AssertAccessibleAsync(enterFrames: false);
     }
+
+    [Fact]
+    public async Task Email_puts_the_action_first_fits_a_phone_and_a_test_for_another_person_is_marked_and_addressed_to_you_alone()
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri, phone: true);
+        await page.Page.SignInAsync("Ada", AudienceService.AuthorId, NoticesRoles.Author);
+
+        await page.GotoAsync($"/notices/{service.NoticeId}/preview?employeeId=E5");
+        await page.AssertAccessibleAsync(enterFrames: false);
+        Assert.Equal(0, await page.Page.Locator("#not-in-audience").CountAsync());
+
+        // Plain text: the greeting, the summary, the deadline and the link come before the body; the link again at the end.
+        var text = await page.Page.Locator("#email-text").InnerTextAsync();
+        var link = text.IndexOf("Respond to this notice (", StringComparison.Ordinal);
+        Assert.True(link >= 0 && link < text.IndexOf("We need", StringComparison.Ordinal), text);
+        Assert.True(text.IndexOf("Respond by ", StringComparison.Ordinal) < link, text);
+        Assert.True(text.LastIndexOf("Respond to this notice (", StringComparison.Ordinal) > text.IndexOf("Duty locations", StringComparison.Ordinal), text);
+
+        // The HTML at 390 px: no sideways scrolling, and the button is on the first screen.
+        await page.GotoAsync($"/notices/{service.NoticeId}/preview/email.html?employeeId=E5");
+        Assert.True(await page.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390);
+        var button = await page.Page.GetByRole(AriaRole.Link, new() { Name = "Respond to this notice" }).First.BoundingBoxAsync();
+        Assert.True(button!.Y + button.Height < 844, $"The button is at {button.Y} px.");
+
+        // A test of E5's version goes to Ada's own address, without E5's name on it, and says whose version it is.
+        await page.GotoAsync($"/notices/{service.NoticeId}/preview?employeeId=E5");
+        var send = page.Page.GetByRole(AriaRole.Button, new() { Name = "Send a test to myself", Exact = true });
+        await send.FocusAsync();
+        await page.Page.RunAndWaitForResponseAsync(() => page.Page.Keyboard.PressAsync("Enter"), r => r.Request.Method == "POST", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.Locator("#test-send-result")).ToContainTextAsync("Test sent to your address", new() { Timeout = 30_000 });
+        var mail = await service.App.WaitAsync(
+            () => Task.FromResult(service.App.OutgoingMail().FirstOrDefault(m => m.TextBody?.Contains("(E5) would get it", StringComparison.Ordinal) == true)),
+            m => m is not null,
+            TimeSpan.FromSeconds(30),
+            "the test email for E5 in the file mailbox");
+        var to = Assert.Single(mail!.To.Mailboxes);
+        Assert.Equal(("", "ada.lovelace@agency.example"), (to.Name, to.Address));
+        Assert.StartsWith("[Test] ", mail.Subject, StringComparison.Ordinal);
+        Assert.StartsWith("Test: this is the email as ", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("(E5) would get it", mail.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preview_says_when_the_chosen_person_is_not_in_the_audience()
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri);
+        await page.Page.SignInAsync("Ada", AudienceService.AuthorId, NoticesRoles.Author);
+
+        // Grace Hopper is an 0930; the audience is 1801s.
+        await page.GotoAsync($"/notices/{service.NoticeId}/preview?employeeId=E3");
+        await Assertions.Expect(page.Page.Locator("#not-in-audience")).ToContainTextAsync("Grace Hopper (E3) is not in this notice's audience");
+        Assert.DoesNotContain("will receive it", await page.Page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await page.AssertAccessibleAsync(enterFrames: false);
+    }
 }

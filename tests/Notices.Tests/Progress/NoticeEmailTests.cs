@@ -35,7 +35,7 @@ public sealed class NoticeEmailTests
     };
 
     [Fact]
-    public async Task Notice_email_has_both_parts_with_the_personal_link_once_in_each()
+    public async Task Notice_email_has_both_parts_with_the_personal_link_near_the_top_and_at_the_end_of_each()
     {
         await using var host = MailTestHost.Create();
         var prepared = await Factory(host).PrepareAsync(SampleNotice());
@@ -46,8 +46,10 @@ public sealed class NoticeEmailTests
         Assert.IsType<MultipartAlternative>(message.Body);
         var html = message.HtmlBody ?? "";
         var text = message.TextBody ?? "";
-        Assert.Equal(1, Count(html, Link.AbsoluteUri));
-        Assert.Equal(1, Count(text, Link.AbsoluteUri));
+        Assert.Equal(2, Count(html, Link.AbsoluteUri));
+        Assert.Equal(2, Count(text, Link.AbsoluteUri));
+        // The action first: right after the greeting and the summary, before the body.
+        Assert.True(text.IndexOf(Link.AbsoluteUri, StringComparison.Ordinal) < text.IndexOf("volunteers", StringComparison.Ordinal), text);
         Assert.Contains($"Respond to this notice ({Link.AbsoluteUri})", text, StringComparison.Ordinal);
         Assert.Contains("Hello Jo Doe,", text, StringComparison.Ordinal);
         Assert.Contains("Hello Jo Doe,", html, StringComparison.Ordinal);
@@ -58,7 +60,7 @@ public sealed class NoticeEmailTests
     }
 
     [Fact]
-    public async Task Notice_email_states_the_opportunity_the_deadline_in_utc_and_the_approval_standard()
+    public async Task Notice_email_states_the_opportunity_the_deadline_in_the_notices_zone_and_the_approval_standard()
     {
         await using var host = MailTestHost.Create();
         var prepared = await Factory(host).PrepareAsync(SampleNotice());
@@ -78,8 +80,9 @@ public sealed class NoticeEmailTests
         Assert.Contains("Supervisor approval: Required", text, StringComparison.Ordinal);
         Assert.Contains(ApprovalSettings.DefaultStandard, text, StringComparison.Ordinal);
         Assert.Contains("link is yours alone", text, StringComparison.Ordinal);
-        // The summary is the inbox preview line (hidden in the HTML), not repeated in the text.
+        // The summary is the inbox preview line, and the one-line summary under the greeting.
         Assert.Contains(SampleNotice().Summary, message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains(SampleNotice().Summary, text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,7 +197,9 @@ public sealed class NoticeEmailTests
             Assert.Equal($"m{b.i}@agency.example", b.id);
             Assert.Contains($"Hello Person {b.i:D5},", b.text, StringComparison.Ordinal);
             Assert.Contains($"/s/token{b.i:D5}\"", b.html, StringComparison.Ordinal);
-            Assert.Single(System.Text.RegularExpressions.Regex.Matches(b.text, "/s/token"));
+            // Near the top and at the end, both the recipient's own.
+            Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(b.text, "/s/token").Count);
+            Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(b.text, $"/s/token{b.i:D5}").Count);
         });
     }
 
@@ -247,8 +252,8 @@ public sealed class NoticeEmailTests
         Assert.Equal(message.HtmlBody, parsed.HtmlBody);
         Assert.Contains($"Hello {name},", parsed.TextBody, StringComparison.Ordinal);
         Assert.Contains($"Hello {System.Net.WebUtility.HtmlEncode(name)},", parsed.HtmlBody, StringComparison.Ordinal);
-        Assert.Equal(1, Count(parsed.TextBody ?? "", Link.AbsoluteUri));
-        Assert.Equal(1, Count(parsed.HtmlBody ?? "", Link.AbsoluteUri));
+        Assert.Equal(2, Count(parsed.TextBody ?? "", Link.AbsoluteUri));
+        Assert.Equal(2, Count(parsed.HtmlBody ?? "", Link.AbsoluteUri));
         Assert.All(Encoding.UTF8.GetString(stream.ToArray()).Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 998, $"{line.Length}"));
         Assert.All(parsed.BodyParts.OfType<TextPart>(), p => Assert.Equal(ContentEncoding.QuotedPrintable, p.ContentTransferEncoding));
     }

@@ -69,7 +69,7 @@ internal sealed class TestSendHandler(
             return new TestSendOutcome(TestSendStatus.EmployeeNotFound);
         }
 
-        var (status, message, _) = await previewer.BuildAsync(noticeId, renderAs, address, cancellationToken);
+        var (status, message, member) = await previewer.BuildAsync(noticeId, renderAs, address, cancellationToken);
         if (message is null)
         {
             return new TestSendOutcome(status == EmailPreviewStatus.NoticeNotFound ? TestSendStatus.NoticeNotFound : TestSendStatus.EmployeeNotFound);
@@ -77,7 +77,7 @@ internal sealed class TestSendHandler(
 
         using (message)
         {
-            message.Subject = "[Test] " + message.Subject;
+            MarkAsTest(message, member!, address);
             var reference = Reference(noticeId, actor);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await LockAsync(reference, cancellationToken);
@@ -102,6 +102,34 @@ internal sealed class TestSendHandler(
             var masked = MailAddresses.Mask(address);
             logger.LogInformation("Test send of notice {NoticeId} to {Recipient} queued as outbox row {Row}", noticeId, masked, queued.Id);
             return new TestSendOutcome(TestSendStatus.Queued, masked, queued.MessageId, "queued");
+        }
+    }
+
+    /// <summary>
+    /// A test is addressed to the tester alone, by bare address (never "Their Name &lt;your address&gt;"), says so in
+    /// the subject, and names the person it was rendered for in a note at the top of both parts.
+    /// </summary>
+    internal static void MarkAsTest(MimeKit.MimeMessage message, StaffMember renderedFor, string address)
+    {
+        message.Subject = "[Test] " + message.Subject;
+        message.To.Clear();
+        message.To.Add(new MimeKit.MailboxAddress("", address));
+        var note = $"Test: this is the email as {renderedFor.DisplayName} ({renderedFor.EmployeeId}) would get it. It was sent only to you, and its response link does not work.";
+        foreach (var part in message.BodyParts.OfType<MimeKit.TextPart>())
+        {
+            if (part.IsHtml)
+            {
+                var html = part.Text;
+                var body = html.IndexOf("<body", StringComparison.OrdinalIgnoreCase);
+                var at = body < 0 ? 0 : html.IndexOf('>', body) + 1;
+                part.Text = html[..at]
+                    + "<div style=\"margin:0;padding:12px 16px;background-color:#faf3d1;border-left:6px solid #ffbe2e;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:24px;color:#1b1b1b;\"><strong>"
+                    + System.Net.WebUtility.HtmlEncode(note) + "</strong></div>" + html[at..];
+            }
+            else if (part.IsPlain)
+            {
+                part.Text = note + "\n\n" + part.Text;
+            }
         }
     }
 

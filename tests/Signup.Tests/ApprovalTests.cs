@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Notices.Identity.Audit;
 using Notices.Identity.Database;
 using Notices.Identity.StaffDirectory;
 using Notices.Signup.Approvals;
@@ -133,6 +134,12 @@ public sealed class ApprovalTests
                 attempt.Dispose();
             }
 
+            // Both attempts are in the audit trail: the winner's decision and the loser's refusal.
+            var trail = await app.AuditAsync(AuditSubject.Approval(id));
+            var decisions = trail.Entries.Where(e => e.Action is "approval.approved" or "approval.denied" or "approval.decision-refused").ToList();
+            Assert.Equal(2 * (round + 1), decisions.Count);
+            Assert.Equal(round + 1, decisions.Count(e => e.Outcome == AuditOutcome.Refused));
+
             if (round < 2)
             {
                 using var reopened = await admin.PostAsJsonAsync($"/api/approvals/{id}/reopen", new { reason = "Testing one winner again, round after round." });
@@ -251,6 +258,10 @@ public sealed class ApprovalTests
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
         var request = Assert.Single(await app.ApprovalsAsync(scenario.NoticeId));
         Assert.Equal((ApprovalState.Approved, SignupScenario.Supervisor), (request.State, request.DecidedOnBehalfOf));
+        var trail = await app.AuditAsync(AuditSubject.Approval(id));
+        var approvedEntry = Assert.Single(trail.Entries, e => e.Action == "approval.approved");
+        Assert.Equal((SignupScenario.Supervisor, AuditChannel.Api), (approvedEntry.OnBehalfOf, approvedEntry.Channel));
+        Assert.Single(trail.Entries, e => e.Action == "approval.decision-refused" && e.Outcome == AuditOutcome.Refused);
     }
 
     [Theory]

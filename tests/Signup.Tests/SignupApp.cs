@@ -31,6 +31,12 @@ internal static class SignupApp
         return rows.Where(r => r.Category == category).Select(r => r.Email).ToList();
     }
 
+    public static async Task<Identity.Audit.AuditPage> AuditAsync(this NoticesAppFactory app, Identity.Audit.AuditSubject subject)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Identity.Audit.IAuditTrail>().ForSubjectAsync(subject, 1, 100);
+    }
+
     /// <summary>Forgets queued decision emails (the one-winner test decides the same request round after round).</summary>
     public static async Task ClearDecisionMailAsync(this NoticesAppFactory app) => await app.DeleteTransactionalMailAsync("approval-decision");
 

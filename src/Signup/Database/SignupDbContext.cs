@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Notices.Identity.Audit;
 using Notices.Signup.Approvals;
 using Notices.Signup.Inbound;
 using Notices.Signup.Responses;
@@ -74,6 +75,8 @@ internal abstract class SignupDbContext(DbContextOptions options) : DbContext(op
             e.HasIndex(x => new { x.DelegateEmployeeId, x.To });
             e.HasIndex(x => new { x.SupervisorEmployeeId, x.To });
         });
+
+        modelBuilder.MapAuditTrail();
     }
 
     private static class JsonList

@@ -66,7 +66,7 @@ internal static class ReleaseQuick
             {
                 await using var scope = host.Services.CreateAsyncScope();
                 var outcome = await scope.ServiceProvider.GetRequiredService<ReleaseNoticeHandler>()
-                    .HandleAsync(id, new ReleaseRequest(), new Actor("bench-releaser", "Bench releaser", null), "cli", CancellationToken.None);
+                    .HandleAsync(id, new ReleaseRequest(), new Actor("bench-releaser", "Bench releaser", null), Notices.Identity.Audit.AuditChannel.Cli, CancellationToken.None);
                 recipients = outcome.Value?.RecipientCount ?? throw new InvalidOperationException("Release refused: " + outcome.Detail);
             });
             using var process = Process.GetCurrentProcess();

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Notices.Identity.Audit;
 using Notices.Identity.Database;
 using Notices.Identity.SignIn;
 using Notices.Identity.StaffDirectory;
@@ -12,6 +14,7 @@ public static class IdentityModule
     public static IHostApplicationBuilder AddIdentityModule(this IHostApplicationBuilder builder)
     {
         builder.AddModuleDbContext<DirectoryDbContext, SqliteDirectoryDbContext, PostgresDirectoryDbContext>(DirectoryDbContext.Module);
+        builder.Services.AddScoped<IAuditTrail, AuditTrailReader>();
         builder.AddStaffDirectory();
         builder.AddSignIn();
         return builder;

@@ -5,6 +5,7 @@ using MimeKit;
 using Notices.Composing;
 using Notices.Data;
 using Notices.Delivery.Outbox;
+using Notices.Identity.Audit;
 using Notices.Mail;
 
 namespace Notices.Testing;
@@ -141,13 +142,13 @@ public static partial class DeliveryIntents
         return state.ToString().ToLowerInvariant();
     }
 
-    /// <summary>The notice's audit trail: (action, outcome, detail), oldest first.</summary>
-    public static async Task<IReadOnlyList<(string Action, string Outcome, string? Detail)>> NoticeEventsAsync(this NoticesAppFactory app, Guid noticeId)
+    /// <summary>The notice's records in the audit trail, oldest first, read as operators read them.</summary>
+    public static async Task<List<NoticeAuditRow>> NoticeEventsAsync(this NoticesAppFactory app, Guid noticeId)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-        var events = await db.NoticeEvents.Where(e => e.NoticeId == noticeId).OrderBy(e => e.Id).Select(e => new { e.Action, e.Outcome, e.Detail }).ToListAsync();
-        return events.Select(e => (e.Action, e.Outcome, e.Detail)).ToList();
+        var trail = scope.ServiceProvider.GetRequiredService<IAuditTrail>();
+        var page = await trail.ForSubjectAsync(AuditSubject.Notice(noticeId), 1, AuditTrailExtensions.MaxPageSize);
+        return [.. page.Entries.Select(e => new NoticeAuditRow(e.Actor, e.Action, AuditNames.Of(e.Channel), AuditNames.Of(e.Outcome), e.Detail, e.At))];
     }
 
     public static async Task<IReadOnlyList<OutboxRow>> OutboxRowsAsync(this NoticesAppFactory app, Guid noticeId)
@@ -192,3 +193,6 @@ public static partial class DeliveryIntents
         return rows.Select(o => new OutboxRow(o.Id, o.EmployeeId, o.Email, o.MessageId, o.State.ToString().ToLowerInvariant(), o.Attempts, o.LastDetail, o.LastStatusCode, o.HandoverStartedAt is not null)).ToList();
     }
 }
+
+/// <summary>A notice's audit record with its channel and outcome as stored (<c>portal</c>, <c>refused</c>).</summary>
+public sealed record NoticeAuditRow(string Actor, string Action, string Channel, string Outcome, string? Detail, DateTimeOffset At);

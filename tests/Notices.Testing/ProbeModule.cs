@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using Notices.Identity.Audit;
 using Notices.Identity.Database;
 
 namespace Notices.Testing;
 
 /// <summary>
-/// Stands for another module in outbox tests: its own DbContext and table on the service's database, queuing mail
-/// inside its own transaction exactly as the sign-up module does.
+/// Stands for another module in outbox and audit tests: its own DbContext and table on the service's database, queuing mail
+/// and appending to the audit trail inside its own transaction exactly as the sign-up module does.
 /// </summary>
 public sealed class ProbeModule(DbContextOptions<ProbeModule> options) : DbContext(options)
 {
@@ -29,12 +30,15 @@ public sealed class ProbeModule(DbContextOptions<ProbeModule> options) : DbConte
         return module;
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.Entity<ProbeChange>(e =>
         {
             e.ToTable("probe_changes");
             e.Property(c => c.Id).ValueGeneratedNever();
         });
+        modelBuilder.MapAuditTrail();
+    }
 }
 
 public sealed class ProbeChange

@@ -119,6 +119,6 @@ public sealed class SignInApiForgeryTests
         return browser.SendAsync(request);
     }
 
-    private static async Task<List<Notices.Composing.NoticeEvent>> RefusalsAsync(NoticesAppFactory app, Guid id) =>
+    private static async Task<List<NoticeAuditRow>> RefusalsAsync(NoticesAppFactory app, Guid id) =>
         [.. (await app.EventsAsync(id)).Where(e => e.Outcome == "refused")];
 }

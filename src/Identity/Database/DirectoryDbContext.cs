@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Notices.Identity.Audit;
 using Notices.Identity.StaffDirectory;
 using Notices.Identity.StaffDirectory.Sync;
 
 namespace Notices.Identity.Database;
 
-/// <summary>The Identity module's tables: the staff directory.</summary>
+/// <summary>The Identity module's tables: the staff directory and the audit trail every module writes.</summary>
 internal abstract class DirectoryDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Module = "identity";
@@ -14,6 +15,8 @@ internal abstract class DirectoryDbContext(DbContextOptions options) : DbContext
     public DbSet<DirectorySyncState> SyncState => Set<DirectorySyncState>();
 
     public DbSet<GraphUserLink> GraphUsers => Set<GraphUserLink>();
+
+    public DbSet<AuditRecord> AuditTrail => Set<AuditRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -59,6 +62,8 @@ internal abstract class DirectoryDbContext(DbContextOptions options) : DbContext
             e.Property(x => x.EmployeeId).HasMaxLength(32);
             e.HasIndex(x => x.EmployeeId);
         });
+
+        modelBuilder.MapAuditTrail(ownsTable: true);
     }
 }
 

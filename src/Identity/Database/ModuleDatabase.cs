@@ -66,6 +66,8 @@ public static class ModuleDatabase
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, string module)
     {
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__migrations_" + module));
+        // The audit trail is mapped with its PostgreSQL schema in every context; SQLite has no schemas and ignores it.
+        options.ConfigureWarnings(w => w.Ignore(SqliteEventId.SchemaConfiguredWarning));
     }
 
     /// <summary>The SQLite connection string: the configured one, or the file under the data directory.</summary>

@@ -29,11 +29,3 @@ internal sealed record ComposeOutcome<T>(OutcomeKind Kind, T? Value, string? Det
 
     public bool Succeeded => Kind == OutcomeKind.Ok;
 }
-
-/// <summary>Where a change came from, for the audit trail.</summary>
-internal static class Channels
-{
-    public const string Api = "api";
-    public const string Portal = "portal";
-    public const string System = "system";
-}

@@ -8,6 +8,7 @@ using Notices.Composing.List;
 using Notices.Composing.Release;
 using Notices.Composing.Submit;
 using Notices.Composing.Update;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Composing;
@@ -23,6 +24,7 @@ internal static class NoticesApi
         authors.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateNotice");
         notices.MapGet("/{id:guid}", GetAsync).WithName("GetNotice").RequireAuthorization(NoticesPolicies.NoticeReader);
         notices.MapGet("", ListAsync).WithName("ListNotices").RequireAuthorization(NoticesPolicies.NoticeReader);
+        notices.MapGet("/{id:guid}/audit", AuditAsync).WithName("GetNoticeAudit").RequireAuthorization(NoticesPolicies.NoticeReader);
         authors.MapPost("/{id:guid}/submit", SubmitAsync).WithName("SubmitNotice");
         authors.MapPost("/{id:guid}/amend", AmendAsync).WithName("AmendNotice");
         notices.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseNotice").RequireAuthorization(NoticesPolicies.Releaser);
@@ -31,7 +33,7 @@ internal static class NoticesApi
     private static async Task<Results<Created<NoticeResponse>, ValidationProblem>> CreateAsync(
         NoticeRequest request, CreateNoticeHandler handler, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var outcome = await handler.HandleAsync(request, Actor.From(user), Channels.Api, cancellationToken);
+        var outcome = await handler.HandleAsync(request, Actor.From(user), AuditChannel.Api, cancellationToken);
         return outcome.Succeeded
             ? TypedResults.Created($"/api/notices/{outcome.Value!.Id}", NoticeResponse.From(outcome.Value))
             : TypedResults.ValidationProblem(outcome.Errors!);
@@ -39,12 +41,19 @@ internal static class NoticesApi
 
     private static async Task<Results<Ok<NoticeResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, NoticeRequest request, UpdateNoticeHandler handler, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(await handler.HandleAsync(id, request, Actor.From(user), Channels.Api, cancellationToken));
+        ToResult(await handler.HandleAsync(id, request, Actor.From(user), AuditChannel.Api, cancellationToken));
 
     private static async Task<Results<Ok<NoticeResponse>, ProblemHttpResult>> GetAsync(Guid id, GetNoticeHandler handler, CancellationToken cancellationToken) =>
         await handler.FindAsync(id, cancellationToken) is { } notice
             ? TypedResults.Ok(NoticeResponse.From(notice))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "no such notice");
+
+    /// <summary>The notice's audit trail, oldest first, <see cref="GetNoticeHandler.AuditPageSize"/> records a page.</summary>
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> AuditAsync(
+        Guid id, [FromQuery] int? page, GetNoticeHandler handler, CancellationToken cancellationToken) =>
+        await handler.FindAsync(id, cancellationToken) is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "no such notice")
+            : TypedResults.Ok(await handler.AuditAsync(id, page ?? 1, cancellationToken));
 
     private static async Task<Results<Ok<List<NoticeSummary>>, ValidationProblem>> ListAsync(
         [FromQuery] string? state, ListNoticesHandler handler, CancellationToken cancellationToken)
@@ -65,12 +74,12 @@ internal static class NoticesApi
 
     private static async Task<Results<Ok<NoticeResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         Guid id, SubmitNoticeHandler handler, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(await handler.HandleAsync(id, Actor.From(user), Channels.Api, cancellationToken));
+        ToResult(await handler.HandleAsync(id, Actor.From(user), AuditChannel.Api, cancellationToken));
 
     private static async Task<Results<Created<NoticeResponse>, ValidationProblem, ProblemHttpResult>> AmendAsync(
         Guid id, AmendNoticeHandler handler, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var outcome = await handler.HandleAsync(id, Actor.From(user), Channels.Api, cancellationToken);
+        var outcome = await handler.HandleAsync(id, Actor.From(user), AuditChannel.Api, cancellationToken);
         return outcome.Succeeded
             ? TypedResults.Created($"/api/notices/{outcome.Value!.Id}", NoticeResponse.From(outcome.Value))
             : Problem(outcome);
@@ -86,7 +95,7 @@ internal static class NoticesApi
             request = await http.ReadFromJsonAsync<ReleaseRequest>(cancellationToken) ?? request;
         }
 
-        return ToResult(await handler.HandleAsync(id, request, Actor.From(user), Channels.Api, cancellationToken));
+        return ToResult(await handler.HandleAsync(id, request, Actor.From(user), AuditChannel.Api, cancellationToken));
     }
 
     private static Results<Ok<NoticeResponse>, ValidationProblem, ProblemHttpResult> ToResult(ComposeOutcome<Notice> outcome) =>

@@ -6,11 +6,12 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Notices.Composing;
 using Notices.Delivery.Outbox;
+using Notices.Identity.Audit;
 
 namespace Notices.Data;
 
 /// <summary>
-/// The host's own tables: notices, their audit trail, the outbox (every email: one row per notice recipient, one per
+/// The host's own tables: notices, the outbox (every email: one row per notice recipient, one per
 /// transactional message), and the Data Protection
 /// keys (in the database so several instances share them).
 /// </summary>
@@ -21,8 +22,6 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Notice> Notices => Set<Notice>();
-
-    public DbSet<NoticeEvent> NoticeEvents => Set<NoticeEvent>();
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
@@ -59,18 +58,8 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
             n.HasIndex(x => x.CreatedAt);
         });
 
-        modelBuilder.Entity<NoticeEvent>(e =>
-        {
-            e.ToTable("notice_events");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Actor).HasMaxLength(200);
-            e.Property(x => x.ActorName).HasMaxLength(200);
-            e.Property(x => x.Action).HasMaxLength(40);
-            e.Property(x => x.Channel).HasMaxLength(16);
-            e.Property(x => x.Outcome).HasMaxLength(16);
-            e.Property(x => x.Detail).HasMaxLength(1000);
-            e.HasIndex(x => new { x.NoticeId, x.Id });
-        });
+        // Notice changes and their audit records commit together; the table is Identity's.
+        modelBuilder.MapAuditTrail();
 
         modelBuilder.Entity<OutboxMessage>(o =>
         {

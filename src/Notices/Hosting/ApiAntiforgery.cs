@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Notices.Composing;
 using Notices.Data;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Hosting;
@@ -65,19 +66,22 @@ internal static partial class ApiAntiforgery
     private static partial void LogRefused(ILogger logger, string request, string actor);
 }
 
-/// <summary>Where refused API requests are audited: the notice's trail when the route names a notice.</summary>
+/// <summary>Where refused API requests are audited: the notice's trail when the route names a notice, else the request's.</summary>
 internal static class ApiRefusalAudit
 {
     public static async Task RecordAsync(HttpContext context, Actor actor, string detail)
     {
-        // Requests that name no notice (creating one) have no trail to join; the warning log records them.
-        if (!Guid.TryParse(context.GetRouteValue("id")?.ToString(), out var noticeId))
+        var db = context.RequestServices.GetRequiredService<NoticesDbContext>();
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        if (Guid.TryParse(context.GetRouteValue("id")?.ToString(), out var noticeId))
         {
+            await NoticeAudit.RefusedAsync(db, noticeId, actor, "api_request_refused", AuditChannel.Api, time.GetUtcNow(), detail, context.RequestAborted);
             return;
         }
 
-        var db = context.RequestServices.GetRequiredService<NoticesDbContext>();
-        var time = context.RequestServices.GetRequiredService<TimeProvider>();
-        await NoticeAudit.RefusedAsync(db, noticeId, actor, "api_request_refused", Channels.Api, time.GetUtcNow(), detail, context.RequestAborted);
+        // Requests that name no notice (creating one): the method and route pattern, never the query.
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "";
+        var subject = AuditSubject.ApiRequest($"{context.Request.Method} {route}"[..Math.Min(100, context.Request.Method.Length + 1 + route.Length)]);
+        await db.AppendAuditAloneAsync(actor.Id, "api_request_refused", subject, AuditChannel.Api, AuditOutcome.Refused, time.GetUtcNow(), detail, cancellationToken: context.RequestAborted);
     }
 }

@@ -55,11 +55,4 @@ internal static class DraftNotices
         await using var scope = app.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<NoticesDbContext>().Notices.FindAsync(id);
     }
-
-    public static async Task<List<NoticeEvent>> NoticeEventsAsync(this NoticesAppFactory app, Guid id)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-        return [.. db.NoticeEvents.Where(e => e.NoticeId == id).OrderBy(e => e.Id)];
-    }
 }

@@ -42,12 +42,7 @@ internal static class ComposingApp
         return await db.Outbox.AsNoTracking().Where(o => o.NoticeId == noticeId).OrderBy(o => o.EmployeeId).ToListAsync();
     }
 
-    public static async Task<List<NoticeEvent>> EventsAsync(this NoticesAppFactory app, Guid noticeId)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
-        return await db.NoticeEvents.AsNoTracking().Where(e => e.NoticeId == noticeId).OrderBy(e => e.Id).ToListAsync();
-    }
+    public static Task<List<NoticeAuditRow>> EventsAsync(this NoticesAppFactory app, Guid noticeId) => app.NoticeEventsAsync(noticeId);
 
     public static async Task<Notice> StoredNoticeAsync(this NoticesAppFactory app, Guid noticeId)
     {

@@ -54,6 +54,15 @@ public sealed class NoticeApiTests
         var events = await app.EventsAsync(id);
         Assert.Equal(["created", "updated"], events.Select(e => e.Action));
         Assert.All(events, e => Assert.Equal("api", e.Channel));
+
+        using var audit = await author.GetAsync($"/api/notices/{id}/audit");
+        var trail = (await audit.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal((2, 1), (trail["total"]!.GetValue<int>(), trail["page"]!.GetValue<int>()));
+        Assert.Equal(["created", "updated"], trail["entries"]!.AsArray().Select(e => e!["action"]!.GetValue<string>()));
+        Assert.Equal(
+            ("api", "succeeded", "notice", id.ToString()),
+            (trail["entries"]![0]!["channel"]!.GetValue<string>(), trail["entries"]![0]!["outcome"]!.GetValue<string>(),
+             trail["entries"]![0]!["subject"]!["kind"]!.GetValue<string>(), trail["entries"]![0]!["subject"]!["id"]!.GetValue<string>()));
     }
 
     public static TheoryData<string, string> InvalidCases() => new()

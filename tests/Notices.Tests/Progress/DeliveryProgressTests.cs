@@ -154,7 +154,7 @@ public sealed partial class DeliveryProgressTests
         var outbox = scope.ServiceProvider.GetRequiredService<NoticesDbContext>().Outbox.Where(o => o.NoticeId == id);
         Assert.Equal(30, outbox.Count(o => o.State == OutboxState.Cancelled));
         Assert.Equal(5, outbox.Count(o => o.State == OutboxState.Sent));
-        var audit = scope.ServiceProvider.GetRequiredService<NoticesDbContext>().NoticeEvents.Where(e => e.NoticeId == id && e.Channel == "portal").Select(e => e.Action).ToList();
+        var audit = (await app.NoticeEventsAsync(id)).Where(e => e.Channel == "portal").Select(e => e.Action).ToList();
         Assert.Contains("paused", audit);
         Assert.Contains("resumed", audit);
         Assert.Contains("cancelled", audit);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Notices.Audience.Rules;
 using Notices.Composing;
 using Notices.Data;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Audience.Save;
@@ -33,7 +34,7 @@ internal sealed class SaveAudienceHandler(NoticesDbContext db, TimeProvider time
     public const string AuditAction = "audience_updated";
 
     public async Task<SaveAudienceOutcome> SaveAsync(
-        Guid id, AudienceRulesInput? input, int? expectedVersion, Actor actor, string channel, CancellationToken cancellationToken)
+        Guid id, AudienceRulesInput? input, int? expectedVersion, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var notice = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (notice is null)
@@ -49,13 +50,13 @@ internal sealed class SaveAudienceHandler(NoticesDbContext db, TimeProvider time
 
         if (notice.State is not (NoticeState.Draft or NoticeState.Submitted))
         {
-            await AuditAsync(id, actor, channel, "refused", $"state {notice.State.ToString().ToLowerInvariant()}", cancellationToken);
+            await AuditAsync(id, actor, channel, AuditOutcome.Refused, $"state {notice.State.ToString().ToLowerInvariant()}", cancellationToken);
             return new SaveAudienceOutcome(SaveAudienceStatus.NotEditable, notice);
         }
 
         if (expectedVersion is { } version && version != notice.Version)
         {
-            await AuditAsync(id, actor, channel, "refused", $"stale version {version}, current {notice.Version}", cancellationToken);
+            await AuditAsync(id, actor, channel, AuditOutcome.Refused, $"stale version {version}, current {notice.Version}", cancellationToken);
             return new SaveAudienceOutcome(SaveAudienceStatus.Conflict, notice);
         }
 
@@ -76,12 +77,12 @@ internal sealed class SaveAudienceHandler(NoticesDbContext db, TimeProvider time
         if (updated == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
-            await AuditAsync(id, actor, channel, "refused", "changed by someone else meanwhile", cancellationToken);
+            await AuditAsync(id, actor, channel, AuditOutcome.Refused, "changed by someone else meanwhile", cancellationToken);
             var current = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
             return new SaveAudienceOutcome(current is { State: NoticeState.Draft or NoticeState.Submitted } ? SaveAudienceStatus.Conflict : SaveAudienceStatus.NotEditable, current);
         }
 
-        NoticeAudit.Add(db, id, actor, AuditAction, channel, NoticeAudit.Succeeded, now, wasSubmitted ? "returned to draft" : null);
+        NoticeAudit.Add(db, id, actor, AuditAction, channel, AuditOutcome.Succeeded, now, wasSubmitted ? "returned to draft" : null);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -94,7 +95,7 @@ internal sealed class SaveAudienceHandler(NoticesDbContext db, TimeProvider time
         return new SaveAudienceOutcome(SaveAudienceStatus.Saved, notice);
     }
 
-    private async Task AuditAsync(Guid id, Actor actor, string channel, string outcome, string detail, CancellationToken cancellationToken)
+    private async Task AuditAsync(Guid id, Actor actor, AuditChannel channel, AuditOutcome outcome, string detail, CancellationToken cancellationToken)
     {
         NoticeAudit.Add(db, id, actor, AuditAction, channel, outcome, time.GetUtcNow(), detail);
         await db.SaveChangesAsync(cancellationToken);
@@ -112,7 +113,7 @@ internal static class SaveAudienceEndpoint
     private static async Task<Results<Ok<SaveAudienceResponse>, NotFound, ValidationProblem, ProblemHttpResult>> SaveAsync(
         Guid id, SaveAudienceRequest request, SaveAudienceHandler handler, HttpContext context, CancellationToken cancellationToken)
     {
-        var outcome = await handler.SaveAsync(id, request.Audience, request.Version, Actor.From(context.User), "api", cancellationToken);
+        var outcome = await handler.SaveAsync(id, request.Audience, request.Version, Actor.From(context.User), AuditChannel.Api, cancellationToken);
         return outcome.Status switch
         {
             SaveAudienceStatus.Saved => TypedResults.Ok(new SaveAudienceResponse(

@@ -5,10 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Notices.Audience.EmailPreview;
 using Notices.Composing;
 using Notices.Data;
+using Notices.Delivery.Outbox;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 using Notices.Identity.StaffDirectory;
 using Notices.Mail;
-using Notices.Delivery.Outbox;
 
 namespace Notices.Audience.TestSend;
 
@@ -48,7 +49,7 @@ internal sealed class TestSendHandler(
 
     private static readonly string[] EmailClaimTypes = ["email", "preferred_username", "upn", ClaimTypes.Email, ClaimTypes.Upn];
 
-    public async Task<TestSendOutcome> SendAsync(Guid noticeId, string? employeeId, ClaimsPrincipal user, string channel, CancellationToken cancellationToken)
+    public async Task<TestSendOutcome> SendAsync(Guid noticeId, string? employeeId, ClaimsPrincipal user, AuditChannel channel, CancellationToken cancellationToken)
     {
         var actor = Actor.From(user);
         if (!await db.Notices.AnyAsync(n => n.Id == noticeId, cancellationToken))
@@ -89,13 +90,13 @@ internal sealed class TestSendHandler(
             if (recent.Count >= Limit)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                await AuditAsync(noticeId, actor, channel, "refused", "rate limited", cancellationToken);
+                await AuditAsync(noticeId, actor, channel, AuditOutcome.Refused, "rate limited", cancellationToken);
                 var retryAfter = recent.Min() + Window - now;
                 return new TestSendOutcome(TestSendStatus.RateLimited, RetryAfter: retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
             }
 
             var queued = await outbox.QueueMessageAsync(db, message, Category, reference, actor.EmployeeId, cancellationToken);
-            NoticeAudit.Add(db, noticeId, actor, AuditAction, channel, "succeeded", now, $"rendered for {renderAs}; queued {queued.Id}");
+            NoticeAudit.Add(db, noticeId, actor, AuditAction, channel, AuditOutcome.Succeeded, now, $"rendered for {renderAs}; queued {queued.Id}");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             var masked = MailAddresses.Mask(address);
@@ -168,7 +169,7 @@ internal sealed class TestSendHandler(
         return null;
     }
 
-    private async Task AuditAsync(Guid noticeId, Actor actor, string channel, string outcome, string detail, CancellationToken cancellationToken)
+    private async Task AuditAsync(Guid noticeId, Actor actor, AuditChannel channel, AuditOutcome outcome, string detail, CancellationToken cancellationToken)
     {
         NoticeAudit.Add(db, noticeId, actor, AuditAction, channel, outcome, time.GetUtcNow(), detail);
         await db.SaveChangesAsync(cancellationToken);
@@ -194,7 +195,7 @@ internal static class TestSendEndpoint
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var outcome = await handler.SendAsync(id, request?.EmployeeId, context.User, "api", cancellationToken);
+        var outcome = await handler.SendAsync(id, request?.EmployeeId, context.User, AuditChannel.Api, cancellationToken);
         switch (outcome.Status)
         {
             case TestSendStatus.Queued:

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Notices.Data;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Composing.Amend;
@@ -10,7 +11,7 @@ namespace Notices.Composing.Amend;
 /// </summary>
 internal sealed class AmendNoticeHandler(NoticesDbContext db, TimeProvider time)
 {
-    public async Task<ComposeOutcome<Notice>> HandleAsync(Guid id, Actor actor, string channel, CancellationToken cancellationToken)
+    public async Task<ComposeOutcome<Notice>> HandleAsync(Guid id, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var original = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (original is null)
@@ -38,8 +39,8 @@ internal sealed class AmendNoticeHandler(NoticesDbContext db, TimeProvider time)
         };
         NoticeContent.From(original).ApplyTo(amendment);
         db.Notices.Add(amendment);
-        NoticeAudit.Add(db, amendment.Id, actor, "created", channel, NoticeAudit.Succeeded, now, $"amends {original.Id}");
-        NoticeAudit.Add(db, original.Id, actor, "amended", channel, NoticeAudit.Succeeded, now, $"amendment {amendment.Id}");
+        NoticeAudit.Add(db, amendment.Id, actor, "created", channel, AuditOutcome.Succeeded, now, $"amends {original.Id}");
+        NoticeAudit.Add(db, original.Id, actor, "amended", channel, AuditOutcome.Succeeded, now, $"amendment {amendment.Id}");
         await db.SaveChangesAsync(cancellationToken);
         return ComposeOutcome<Notice>.Ok(amendment);
     }

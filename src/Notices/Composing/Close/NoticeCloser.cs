@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Notices.Data;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Composing.Close;
@@ -47,7 +48,7 @@ internal sealed partial class NoticeCloser(IServiceScopeFactory scopes, TimeProv
                     cancellationToken);
             if (changed == 1)
             {
-                NoticeAudit.Add(db, notice.Id, System, "closed", Channels.System, NoticeAudit.Succeeded, now, "response deadline passed");
+                NoticeAudit.Add(db, notice.Id, System, "closed", AuditChannel.System, AuditOutcome.Succeeded, now, "response deadline passed");
                 await db.SaveChangesAsync(cancellationToken);
                 closed++;
             }

@@ -1,5 +1,6 @@
 using Notices.Composing.Validation;
 using Notices.Data;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Composing.Create;
@@ -7,7 +8,7 @@ namespace Notices.Composing.Create;
 /// <summary>Creates a draft from validated content; nothing is saved when anything is wrong.</summary>
 internal sealed class CreateNoticeHandler(NoticesDbContext db, NoticeValidator validator, TimeProvider time)
 {
-    public async Task<ComposeOutcome<Notice>> HandleAsync(NoticeRequest request, Actor actor, string channel, CancellationToken cancellationToken)
+    public async Task<ComposeOutcome<Notice>> HandleAsync(NoticeRequest request, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var (content, errors) = validator.Validate(request);
         if (content is null)
@@ -28,7 +29,7 @@ internal sealed class CreateNoticeHandler(NoticesDbContext db, NoticeValidator v
         };
         content.ApplyTo(notice);
         db.Notices.Add(notice);
-        NoticeAudit.Add(db, notice.Id, actor, "created", channel, NoticeAudit.Succeeded, now);
+        NoticeAudit.Add(db, notice.Id, actor, "created", channel, AuditOutcome.Succeeded, now);
         await db.SaveChangesAsync(cancellationToken);
         return ComposeOutcome<Notice>.Ok(notice);
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Notices.Data;
 using Notices.Delivery.Outbox;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 using Notices.Identity.StaffDirectory;
 using Notices.Mail;
@@ -38,7 +39,7 @@ internal sealed partial class ReleaseNoticeHandler(
     public bool MayRelease(Notice notice, Actor actor, int count) =>
         !IsOwn(notice, actor) || count < options.Value.SinglePersonBelow;
 
-    public async Task<ComposeOutcome<Notice>> HandleAsync(Guid id, ReleaseRequest request, Actor actor, string channel, CancellationToken cancellationToken)
+    public async Task<ComposeOutcome<Notice>> HandleAsync(Guid id, ReleaseRequest request, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var notice = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (notice is null)
@@ -101,7 +102,7 @@ internal sealed partial class ReleaseNoticeHandler(
             var rows = await WriteOutboxAsync(notice, key, transaction, now, cancellationToken);
             await db.Notices.Where(n => n.Id == id)
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.RecipientCount, rows), cancellationToken);
-            NoticeAudit.Add(db, id, actor, "released", channel, NoticeAudit.Succeeded, now, Invariant($"{rows} recipients") + (sendAfter is { } at ? $", send after {at:O}" : ""));
+            NoticeAudit.Add(db, id, actor, "released", channel, AuditOutcome.Succeeded, now, Invariant($"{rows} recipients") + (sendAfter is { } at ? $", send after {at:O}" : ""));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return rows;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Notices.Composing.Validation;
 using Notices.Data;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Composing.Submit;
@@ -10,7 +11,7 @@ internal sealed class SubmitNoticeHandler(NoticesDbContext db, NoticeValidator v
 {
     public const string EmptyAudience = "the audience is empty";
 
-    public async Task<ComposeOutcome<Notice>> HandleAsync(Guid id, Actor actor, string channel, CancellationToken cancellationToken)
+    public async Task<ComposeOutcome<Notice>> HandleAsync(Guid id, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var notice = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (notice is null)
@@ -52,7 +53,7 @@ internal sealed class SubmitNoticeHandler(NoticesDbContext db, NoticeValidator v
             return ComposeOutcome<Notice>.Conflict("the notice was changed meanwhile; reload it");
         }
 
-        NoticeAudit.Add(db, id, actor, "submitted", channel, NoticeAudit.Succeeded, now);
+        NoticeAudit.Add(db, id, actor, "submitted", channel, AuditOutcome.Succeeded, now);
         await db.SaveChangesAsync(cancellationToken);
         return ComposeOutcome<Notice>.Ok((await db.Notices.AsNoTracking().FirstAsync(n => n.Id == id, cancellationToken))!);
     }

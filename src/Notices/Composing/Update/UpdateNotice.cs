@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Notices.Composing.Validation;
 using Notices.Data;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Composing.Update;
@@ -13,7 +14,7 @@ internal sealed class UpdateNoticeHandler(NoticesDbContext db, NoticeValidator v
 {
     public const string ReleasedCannotBeEdited = "a released notice cannot be edited; send an amendment";
 
-    public async Task<ComposeOutcome<Notice>> HandleAsync(Guid id, NoticeRequest request, Actor actor, string channel, CancellationToken cancellationToken)
+    public async Task<ComposeOutcome<Notice>> HandleAsync(Guid id, NoticeRequest request, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var notice = await db.Notices.FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (notice is null)
@@ -46,7 +47,7 @@ internal sealed class UpdateNoticeHandler(NoticesDbContext db, NoticeValidator v
         notice.SubmittedAt = null;
         notice.UpdatedAt = now;
         notice.Version++;
-        NoticeAudit.Add(db, id, actor, "updated", channel, NoticeAudit.Succeeded, now, wasSubmitted ? "returned to draft" : null);
+        NoticeAudit.Add(db, id, actor, "updated", channel, AuditOutcome.Succeeded, now, wasSubmitted ? "returned to draft" : null);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Notices.Composing;
 using Notices.Data;
 using Notices.Delivery.Outbox;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Delivery.Controls;
@@ -32,7 +33,7 @@ internal sealed class DeliveryControls(NoticesDbContext db, DeliverySignal signa
 {
     private static readonly OutboxState[] ToSend = [OutboxState.Queued, OutboxState.Sending, OutboxState.Deferred];
 
-    public async Task<ControlOutcome> PauseAsync(Guid noticeId, Actor actor, string channel, CancellationToken cancellationToken)
+    public async Task<ControlOutcome> PauseAsync(Guid noticeId, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var changed = await db.Notices
@@ -41,7 +42,7 @@ internal sealed class DeliveryControls(NoticesDbContext db, DeliverySignal signa
         return await FinishToggleAsync(noticeId, changed, "paused", actor, channel, "only a notice that is sending and not paused can be paused", cancellationToken);
     }
 
-    public async Task<ControlOutcome> ResumeAsync(Guid noticeId, Actor actor, string channel, CancellationToken cancellationToken)
+    public async Task<ControlOutcome> ResumeAsync(Guid noticeId, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var changed = await db.Notices
@@ -56,7 +57,7 @@ internal sealed class DeliveryControls(NoticesDbContext db, DeliverySignal signa
         return outcome;
     }
 
-    public async Task<ControlOutcome> CancelAsync(Guid noticeId, Actor actor, string channel, CancellationToken cancellationToken)
+    public async Task<ControlOutcome> CancelAsync(Guid noticeId, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -86,13 +87,13 @@ internal sealed class DeliveryControls(NoticesDbContext db, DeliverySignal signa
                     .SetProperty(o => o.NextAttemptAt, (DateTimeOffset?)null)
                     .SetProperty(o => o.UpdatedAt, now),
                 cancellationToken);
-        Audit(noticeId, "cancelled", actor, channel, "succeeded", $"{cancelled} unsent rows cancelled");
+        Audit(noticeId, "cancelled", actor, channel, AuditOutcome.Succeeded, $"{cancelled} unsent rows cancelled");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ControlOutcome.Done(new DeliveryControlResult(noticeId, NoticeState.Cancelled, false, cancelled));
     }
 
-    public async Task<ControlOutcome> ResendFailedAsync(Guid noticeId, Actor actor, string channel, CancellationToken cancellationToken)
+    public async Task<ControlOutcome> ResendFailedAsync(Guid noticeId, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -124,7 +125,7 @@ internal sealed class DeliveryControls(NoticesDbContext db, DeliverySignal signa
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.State, NoticeState.Released).SetProperty(n => n.SentAt, (DateTimeOffset?)null).SetProperty(n => n.UpdatedAt, now), cancellationToken);
         }
 
-        Audit(noticeId, "resend", actor, channel, "succeeded", $"{requeued} failed or unknown rows queued again");
+        Audit(noticeId, "resend", actor, channel, AuditOutcome.Succeeded, $"{requeued} failed or unknown rows queued again");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (requeued > 0)
@@ -136,7 +137,7 @@ internal sealed class DeliveryControls(NoticesDbContext db, DeliverySignal signa
         return ControlOutcome.Done(new DeliveryControlResult(noticeId, state.State, state.DeliveryPaused, requeued));
     }
 
-    private async Task<ControlOutcome> FinishToggleAsync(Guid noticeId, int changed, string action, Actor actor, string channel, string refusal, CancellationToken cancellationToken)
+    private async Task<ControlOutcome> FinishToggleAsync(Guid noticeId, int changed, string action, Actor actor, AuditChannel channel, string refusal, CancellationToken cancellationToken)
     {
         if (changed == 0)
         {
@@ -144,12 +145,12 @@ internal sealed class DeliveryControls(NoticesDbContext db, DeliverySignal signa
         }
 
         var pending = await db.Outbox.CountAsync(o => o.NoticeId == noticeId && ToSend.Contains(o.State), cancellationToken);
-        Audit(noticeId, action, actor, channel, "succeeded", $"{pending} rows still to send");
+        Audit(noticeId, action, actor, channel, AuditOutcome.Succeeded, $"{pending} rows still to send");
         await db.SaveChangesAsync(cancellationToken);
         return ControlOutcome.Done(new DeliveryControlResult(noticeId, NoticeState.Released, action == "paused", pending));
     }
 
-    private async Task<ControlOutcome> RefuseAsync(Guid noticeId, string action, Actor actor, string channel, string reason, CancellationToken cancellationToken)
+    private async Task<ControlOutcome> RefuseAsync(Guid noticeId, string action, Actor actor, AuditChannel channel, string reason, CancellationToken cancellationToken)
     {
         var notice = await db.Notices.AsNoTracking().Where(n => n.Id == noticeId).Select(n => new { n.State, n.DeliveryPaused }).FirstOrDefaultAsync(cancellationToken);
         if (notice is null)
@@ -158,21 +159,11 @@ internal sealed class DeliveryControls(NoticesDbContext db, DeliverySignal signa
         }
 
         var detail = $"{reason} (the notice is {notice.State.ToString().ToLowerInvariant()}{(notice.DeliveryPaused ? ", paused" : "")})";
-        Audit(noticeId, action, actor, channel, "refused", detail);
+        Audit(noticeId, action, actor, channel, AuditOutcome.Refused, detail);
         await db.SaveChangesAsync(cancellationToken);
         return ControlOutcome.Refused(ControlRefusal.Conflict, char.ToUpperInvariant(detail[0]) + detail[1..] + ".");
     }
 
-    private void Audit(Guid noticeId, string action, Actor actor, string channel, string outcome, string detail) =>
-        db.NoticeEvents.Add(new NoticeEvent
-        {
-            NoticeId = noticeId,
-            At = time.GetUtcNow(),
-            Actor = actor.Id,
-            ActorName = actor.Name,
-            Action = action,
-            Channel = channel,
-            Outcome = outcome,
-            Detail = detail,
-        });
+    private void Audit(Guid noticeId, string action, Actor actor, AuditChannel channel, AuditOutcome outcome, string detail) =>
+        db.AppendAudit(actor.Id, action, AuditSubject.Notice(noticeId), channel, outcome, time.GetUtcNow(), detail);
 }

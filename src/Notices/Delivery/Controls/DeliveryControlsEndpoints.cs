@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Notices.Identity.Audit;
 using Notices.Identity.Authorization;
 
 namespace Notices.Delivery.Controls;
@@ -13,16 +14,16 @@ internal static class DeliveryControlsEndpoints
             .RequireAuthorization(NoticesPolicies.Releaser)
             .WithTags("Delivery");
         group.MapPost("/pause", (Guid id, ClaimsPrincipal user, DeliveryControls controls, CancellationToken ct) =>
-            Answer(controls.PauseAsync(id, Actor.From(user), "api", ct)))
+            Answer(controls.PauseAsync(id, Actor.From(user), AuditChannel.Api, ct)))
             .WithSummary("Hold a send: workers claim nothing more for this notice; messages in flight finish.");
         group.MapPost("/resume", (Guid id, ClaimsPrincipal user, DeliveryControls controls, CancellationToken ct) =>
-            Answer(controls.ResumeAsync(id, Actor.From(user), "api", ct)))
+            Answer(controls.ResumeAsync(id, Actor.From(user), AuditChannel.Api, ct)))
             .WithSummary("Continue a paused send where it stopped.");
         group.MapPost("/cancel", (Guid id, ClaimsPrincipal user, DeliveryControls controls, CancellationToken ct) =>
-            Answer(controls.CancelAsync(id, Actor.From(user), "api", ct)))
+            Answer(controls.CancelAsync(id, Actor.From(user), AuditChannel.Api, ct)))
             .WithSummary("Stop a send for good: unsent rows are cancelled; sent rows stay sent.");
         group.MapPost("/resend-failed", (Guid id, ClaimsPrincipal user, DeliveryControls controls, CancellationToken ct) =>
-            Answer(controls.ResendFailedAsync(id, Actor.From(user), "api", ct)))
+            Answer(controls.ResendFailedAsync(id, Actor.From(user), AuditChannel.Api, ct)))
             .WithSummary("Queue failed and unknown rows again, with their Message-IDs; never sent rows.");
         return endpoints;
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Notices.Composing;
 using Notices.Data;
 using Notices.Delivery.Outbox;
+using Notices.Identity.Audit;
 
 namespace Notices.Delivery.Sending;
 
@@ -470,17 +471,7 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         var counts = await db.Outbox.Where(o => o.NoticeId == noticeId).GroupBy(o => o.State)
             .Select(g => new { State = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var detail = string.Join(", ", counts.OrderBy(c => c.State).Select(c => $"{c.State.ToString().ToLowerInvariant()} {c.Count}"));
-        db.NoticeEvents.Add(new NoticeEvent
-        {
-            NoticeId = noticeId,
-            At = now,
-            Actor = DeliveryService.Actor.Id,
-            ActorName = DeliveryService.Actor.Name,
-            Action = "sent",
-            Channel = "system",
-            Outcome = "succeeded",
-            Detail = detail,
-        });
+        db.AppendAudit(DeliveryService.Actor.Id, "sent", AuditSubject.Notice(noticeId), AuditChannel.System, AuditOutcome.Succeeded, now, detail);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         await transaction.CommitAsync(cancellationToken);

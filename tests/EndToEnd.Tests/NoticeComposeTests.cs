@@ -124,4 +124,59 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         await page.GotoAsync($"/notices/{id}/preview");
         Assert.Contains($"Respond by: {day}, 5:00 PM Central", await page.Page.Locator("#email-text").InnerTextAsync(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Messages_name_fields_as_labelled_and_headings_detail_lists_and_series_tags_read_as_designed(bool phone)
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri, phone);
+        await page.Page.SignInAsync("ada.lovelace", RunningService.AdminId, NoticesRoles.Author);
+        await page.GotoAsync("/notices/new");
+        await AssertNoSectionHeadingLargerThanTheTitleAsync(page.Page);
+
+        await page.Page.GetByLabel("Length in days").FillAsync("400");
+        await page.Page.GetByLabel("Duty locations").FillAsync("Houston, TX, 20\nEl Paso TX");
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        var summary = await page.Page.Locator("#error-summary").InnerTextAsync();
+        foreach (var expected in new[]
+        {
+            "Title is required", "Sender's name is required", "Reply-to address is required", "Body is required",
+            "Length in days must be 1 to 365", "Duty locations, line 2: Write the location as City, ST",
+        })
+        {
+            Assert.Contains(expected, summary, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("senderName", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("replyTo", summary, StringComparison.Ordinal);
+        Assert.Equal("Sender's name is required.", await page.Page.Locator("#senderName-error").InnerTextAsync());
+        await page.AssertAccessibleAsync();
+
+        await page.Page.GetByLabel("Title", new() { Exact = true }).FillAsync("Tags and lists");
+        await page.Page.GetByLabel("Summary", new() { Exact = true }).FillAsync("Sixty-day details in Houston.");
+        await page.Page.GetByLabel("Body", new() { Exact = true }).FillAsync("We need officers.");
+        await page.Page.GetByLabel("Sender's name").FillAsync("Office of the Director");
+        await page.Page.GetByLabel("Reply-to address").FillAsync("director@agency.example");
+        await page.Page.GetByLabel("Length in days").FillAsync("60");
+        await page.Page.GetByLabel("Duty locations").FillAsync("Houston, TX, 20");
+        await page.Page.GetByLabel("Particularly needed series").FillAsync("1801");
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        await page.Page.WaitForURLAsync(url => !url.EndsWith("/notices/new", StringComparison.Ordinal));
+
+        await AssertNoSectionHeadingLargerThanTheTitleAsync(page.Page);
+        Assert.Equal("700", await page.Page.Locator("dl.notices-details dt").First.EvaluateAsync<string>("e => getComputedStyle(e).fontWeight"));
+        Assert.Equal("0px", await page.Page.Locator("dl.notices-details dd").First.EvaluateAsync<string>("e => getComputedStyle(e).marginLeft"));
+        // A series that is wanted is good news, not an error: not USWDS's secondary (error) red.
+        var tag = await page.Page.Locator("dd .usa-tag", new() { HasText = "1801" }).EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
+        Assert.NotEqual("rgb(181, 9, 9)", tag);
+        await page.AssertAccessibleAsync();
+    }
+
+    private static async Task AssertNoSectionHeadingLargerThanTheTitleAsync(IPage page)
+    {
+        var sizes = await page.EvaluateAsync<double[]>(
+            "() => [...document.querySelectorAll('main h1, main h2, main h3, main legend')].map(e => parseFloat(getComputedStyle(e).fontSize))");
+        Assert.True(sizes.Skip(1).All(size => size < sizes[0]), $"{page.Url}: title {sizes[0]} px, sections {string.Join(", ", sizes.Skip(1))} px");
+    }
 }

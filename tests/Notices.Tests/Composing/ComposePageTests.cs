@@ -67,7 +67,7 @@ public sealed class ComposePageTests
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains("usa-form-group usa-form-group--error", html, StringComparison.Ordinal);
             Assert.Contains("id=\"title-error\"", html, StringComparison.Ordinal);
-            Assert.Contains("line 2: the state must be a two-letter code", html, StringComparison.Ordinal);
+            Assert.Contains("Duty locations, line 2: The state must be a two-letter code", html, StringComparison.Ordinal);
             Assert.Contains("aria-describedby=\"title-hint title-error\"", html, StringComparison.Ordinal);
             Assert.Equal(0, await app.NoticeCountAsync());
         }

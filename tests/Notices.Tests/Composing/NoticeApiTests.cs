@@ -190,7 +190,7 @@ public sealed class NoticeApiTests
         using var response = await author.PostAsJsonAsync("/api/notices", notice, NoticeIntents.Json);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("the response deadline must be before the start date", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Response deadline must be before the start date", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,31 +21,31 @@ internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZone
     public const int DutyMax = 200;
     public const int StandardMax = 2_000;
     public const int ListMax = 500;
-    public const string DeadlineAfterStart = "the response deadline must be before the start date";
+    public const string DeadlineAfterStart = "Response deadline must be before the start date";
 
     /// <summary>Validates and normalises (trims) the request; either content or errors, never both.</summary>
     public (NoticeContent? Content, Dictionary<string, string[]> Errors) Validate(NoticeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Errors();
-        var title = HeaderField(errors, "title", request.Title, TitleMax);
-        var summary = HeaderField(errors, "summary", request.Summary, SummaryMax);
+        var title = HeaderField(errors, "title", "Title", request.Title, TitleMax);
+        var summary = HeaderField(errors, "summary", "Summary", request.Summary, SummaryMax);
         var body = request.BodyMarkdown ?? "";
         if (string.IsNullOrWhiteSpace(body))
         {
-            errors.Add("bodyMarkdown", "the body is required");
+            errors.Add("bodyMarkdown", "Body is required");
         }
         else if (body.Length > BodyMax)
         {
-            errors.Add("bodyMarkdown", $"the body must be at most {BodyMax} characters");
+            errors.Add("bodyMarkdown", $"Body must be at most {BodyMax} characters");
         }
 
-        var senderName = HeaderField(errors, "senderName", request.SenderName, SenderNameMax);
-        var replyTo = HeaderField(errors, "replyTo", request.ReplyTo, ReplyToMax);
+        var senderName = HeaderField(errors, "senderName", "Sender's name", request.SenderName, SenderNameMax);
+        var replyTo = HeaderField(errors, "replyTo", "Reply-to address", request.ReplyTo, ReplyToMax);
         if (replyTo.Length > 0 && !errors.Has("replyTo")
             && (!MailAddresses.TryParseMailbox(replyTo, out var mailbox) || !string.IsNullOrEmpty(mailbox.Name) || mailbox.Address != replyTo))
         {
-            errors.Add("replyTo", "the reply-to must be one email address, e.g. director@agency.example");
+            errors.Add("replyTo", "Reply-to address must be one email address, such as director@agency.example");
         }
 
         var opportunity = ValidateOpportunity(errors, request.Opportunity);
@@ -53,19 +53,19 @@ internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZone
         var timeZone = string.IsNullOrWhiteSpace(request.TimeZone) ? zones.Value.TimeZone : request.TimeZone.Trim();
         if (!ZonedTime.TryFind(timeZone, out _))
         {
-            errors.Add("timeZone", "the time zone must be an IANA time zone id, such as America/Chicago");
+            errors.Add("timeZone", "Time zone must be an IANA time zone id, such as America/Chicago");
         }
 
         var deadline = request.ResponseDeadline;
         if (deadline is null)
         {
-            errors.Add("responseDeadline", "the response deadline is required");
+            errors.Add("responseDeadline", "Response deadline is required");
         }
         else
         {
             if (deadline.Value <= time.GetUtcNow())
             {
-                errors.Add("responseDeadline", "the response deadline must be in the future");
+                errors.Add("responseDeadline", "Response deadline must be in the future");
             }
 
             // The start date is a day where the staff are: it begins at midnight in the notice's zone.
@@ -92,24 +92,25 @@ internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZone
             ? utc
             : new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    private static string HeaderField(Errors errors, string field, string? value, int max)
+    /// <param name="label">The field as the compose page labels it: messages name it so.</param>
+    private static string HeaderField(Errors errors, string field, string label, string? value, int max)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            errors.Add(field, $"{field} is required");
+            errors.Add(field, $"{label} is required");
             return "";
         }
 
         if (!HeaderText.IsValid(value))
         {
-            errors.Add(field, $"{field} must be a single line without control characters (no CR or LF)");
+            errors.Add(field, $"{label} must be one line, without line breaks or control characters");
             return "";
         }
 
         var trimmed = value.Trim();
         if (trimmed.Length > max)
         {
-            errors.Add(field, $"{field} must be at most {max} characters");
+            errors.Add(field, $"{label} must be at most {max} characters");
         }
 
         return trimmed;
@@ -119,33 +120,33 @@ internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZone
     {
         if (request is null)
         {
-            errors.Add("opportunity", "the opportunity is required");
+            errors.Add("opportunity", "The opportunity is required");
             return null;
         }
 
         if (request.LengthDays is not { } length)
         {
-            errors.Add("opportunity.lengthDays", "the length in days is required");
+            errors.Add("opportunity.lengthDays", "Length in days is required");
         }
         else if (length is < 1 or > 365)
         {
-            errors.Add("opportunity.lengthDays", "the length must be 1 to 365 days");
+            errors.Add("opportunity.lengthDays", "Length in days must be 1 to 365");
         }
 
         if (request.StartDate is null)
         {
-            errors.Add("opportunity.startDate", "the start date is required");
+            errors.Add("opportunity.startDate", "Start date is required");
         }
 
         var locations = new List<DutyLocation>();
         var rawLocations = request.Locations ?? [];
         if (rawLocations.Count == 0)
         {
-            errors.Add("opportunity.locations", "at least one duty location is required");
+            errors.Add("opportunity.locations", "Duty locations: enter at least one");
         }
         else if (rawLocations.Count > ListMax)
         {
-            errors.Add("opportunity.locations", $"at most {ListMax} duty locations");
+            errors.Add("opportunity.locations", $"Duty locations: enter at most {ListMax}");
         }
 
         var seenLocations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -154,41 +155,41 @@ internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZone
             var path = $"opportunity.locations[{i}]";
             if (rawLocations[i] is not { } location)
             {
-                errors.Add(path, "a duty location is required");
+                errors.Add(path, "Enter a duty location");
                 continue;
             }
 
             var city = location.City?.Trim() ?? "";
             if (city.Length == 0)
             {
-                errors.Add(path + ".city", "the city is required");
+                errors.Add(path + ".city", "The city is required");
             }
             else if (city.Length > CityMax || !HeaderText.IsValid(city))
             {
-                errors.Add(path + ".city", $"the city must be one line of at most {CityMax} characters");
+                errors.Add(path + ".city", $"The city must be one line of at most {CityMax} characters");
             }
 
             var state = location.State?.Trim().ToUpperInvariant() ?? "";
             if (!IsLetters(state, 2))
             {
-                errors.Add(path + ".state", "the state must be a two-letter code, e.g. TX");
+                errors.Add(path + ".state", "The state must be a two-letter code, such as TX");
             }
 
             if (location.Openings is < 1 or > 100_000)
             {
-                errors.Add(path + ".openings", "openings must be a positive number, or left out");
+                errors.Add(path + ".openings", "Openings must be a positive number, or left out");
             }
 
             if (!seenLocations.Add(city + "," + state))
             {
-                errors.Add(path, "this duty location is listed twice");
+                errors.Add(path, "This duty location is listed twice");
             }
 
             locations.Add(new DutyLocation(city, state, location.Openings));
         }
 
-        var duties = TextList(errors, "opportunity.duties", request.Duties, DutyMax, s => s.Length > 0 && HeaderText.IsValid(s), "a duty must be one non-empty line", ignoreCase: true);
-        var needed = TextList(errors, "opportunity.particularlyNeededSeries", request.ParticularlyNeededSeries, 4, IsSeries, "a series is four digits, e.g. 1801");
+        var duties = TextList(errors, "opportunity.duties", request.Duties, DutyMax, s => s.Length > 0 && HeaderText.IsValid(s), "A duty must be one line of at most 200 characters", ignoreCase: true);
+        var needed = TextList(errors, "opportunity.particularlyNeededSeries", request.ParticularlyNeededSeries, 4, IsSeries, "A series is four digits, such as 1801");
 
         return new Opportunity
         {
@@ -212,23 +213,23 @@ internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZone
         var standard = string.IsNullOrWhiteSpace(request.Standard) ? defaults.Standard : request.Standard.Trim();
         if (standard.Length > StandardMax)
         {
-            errors.Add("approval.standard", $"the approval standard must be at most {StandardMax} characters");
+            errors.Add("approval.standard", $"Approval standard must be at most {StandardMax} characters");
         }
 
         var reminder = request.ReminderAfterDays ?? defaults.ReminderAfterDays;
         if (reminder is < 1 or > 60)
         {
-            errors.Add("approval.reminderAfterDays", "the reminder must come after 1 to 60 days");
+            errors.Add("approval.reminderAfterDays", "Reminder after days must be 1 to 60");
         }
 
         var escalate = request.EscalateAfterDays ?? defaults.EscalateAfterDays;
         if (escalate is < 1 or > 90)
         {
-            errors.Add("approval.escalateAfterDays", "escalation must come after 1 to 90 days");
+            errors.Add("approval.escalateAfterDays", "Escalate after days must be 1 to 90");
         }
         else if (escalate <= reminder)
         {
-            errors.Add("approval.escalateAfterDays", "escalation must come after the reminder");
+            errors.Add("approval.escalateAfterDays", "Escalate after days must be more than reminder after days");
         }
 
         return new ApprovalSettings
@@ -268,7 +269,7 @@ internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZone
 
         if (items.Count > ListMax)
         {
-            errors.Add(field, $"at most {ListMax} entries");
+            errors.Add(field, $"Enter at most {ListMax} entries");
             return result;
         }
 
@@ -286,7 +287,7 @@ internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZone
 
             if (!seen.Add(value))
             {
-                errors.Add(path, $"'{value}' is listed twice");
+                errors.Add(path, $"“{value}” is listed twice");
                 continue;
             }
 

@@ -156,7 +156,7 @@ internal static class ComposeFormFields
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         string V(string name) => values.TryGetValue(name, out var v) ? v : "";
-        int? Number(string name, string path)
+        int? Number(string name, string path, string label)
         {
             var text = V(name).Trim();
             if (text.Length == 0)
@@ -169,7 +169,7 @@ internal static class ComposeFormFields
                 return n;
             }
 
-            errors[path] = ["enter a whole number"];
+            errors[path] = [$"{label} must be a whole number, such as 3"];
             return null;
         }
 
@@ -182,7 +182,7 @@ internal static class ComposeFormFields
             }
             else
             {
-                errors["opportunity.startDate"] = ["enter the start date as YYYY-MM-DD"];
+                errors["opportunity.startDate"] = ["Start date must be a date, such as 04/15/2027"];
             }
         }
 
@@ -193,7 +193,7 @@ internal static class ComposeFormFields
             // Entered as a wall-clock time where the notice's staff are; an unknown zone is the validator's to report.
             if (!DateTime.TryParseExact(deadlineText, [LocalMinute, "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
             {
-                errors["responseDeadline"] = ["Enter the response deadline as a date and a time"];
+                errors["responseDeadline"] = ["Response deadline must be a date and a time"];
             }
             else if (ZonedTime.TryToUtc(t, timeZone, out var utc))
             {
@@ -201,7 +201,7 @@ internal static class ComposeFormFields
             }
             else if (ZonedTime.TryFind(timeZone, out _))
             {
-                errors["responseDeadline"] = ["That time does not exist on that day in the chosen time zone (the clocks go forward): choose another time"];
+                errors["responseDeadline"] = ["Response deadline: that time does not exist on that day in the chosen time zone (the clocks go forward), so choose another time"];
             }
         }
 
@@ -219,12 +219,12 @@ internal static class ComposeFormFields
                 }
                 else
                 {
-                    errors[$"opportunity.locations[{i}].openings"] = ["openings must be a whole number"];
+                    errors[$"opportunity.locations[{i}].openings"] = ["Openings must be a whole number, such as 20"];
                 }
             }
             else if (parts.Length is < 2 or > 3)
             {
-                errors[$"opportunity.locations[{i}]"] = ["write a location as City, ST or City, ST, openings"];
+                errors[$"opportunity.locations[{i}]"] = ["Write the location as City, ST or City, ST, openings, such as Houston, TX, 20"];
             }
 
             locations.Add(new LocationRequest { City = parts[0], State = parts.Length > 1 ? parts[1] : "", Openings = openings });
@@ -239,7 +239,7 @@ internal static class ComposeFormFields
             ReplyTo = V("replyTo"),
             Opportunity = new OpportunityRequest
             {
-                LengthDays = Number("lengthDays", "opportunity.lengthDays"),
+                LengthDays = Number("lengthDays", "opportunity.lengthDays", "Length in days"),
                 StartDate = start,
                 MayBeExtended = V("mayBeExtended").Length > 0,
                 Locations = locations,
@@ -252,15 +252,15 @@ internal static class ComposeFormFields
             {
                 Required = V("approvalRequired").Length > 0,
                 Standard = V("standard"),
-                ReminderAfterDays = Number("reminderAfterDays", "approval.reminderAfterDays"),
-                EscalateAfterDays = Number("escalateAfterDays", "approval.escalateAfterDays"),
+                ReminderAfterDays = Number("reminderAfterDays", "approval.reminderAfterDays", "Reminder after days"),
+                EscalateAfterDays = Number("escalateAfterDays", "approval.escalateAfterDays", "Escalate after days"),
             },
             Audience = new AudienceRulesInput
             {
                 Series = Split(V("series"), alsoCommas: true),
                 PayPlan = V("payPlan"),
-                GradeMin = Number("gradeMin", "audience.gradeMin"),
-                GradeMax = Number("gradeMax", "audience.gradeMax"),
+                GradeMin = Number("gradeMin", "audience.gradeMin", "Lowest grade"),
+                GradeMax = Number("gradeMax", "audience.gradeMax", "Highest grade"),
                 IncludeOrgs = Split(V("includeOrgs")),
                 ExcludeOrgs = Split(V("excludeOrgs")),
                 States = Split(V("states"), alsoCommas: true),
@@ -268,7 +268,7 @@ internal static class ComposeFormFields
                 IncludeEmployees = Split(V("includeEmployees"), alsoCommas: true),
                 ExcludeEmployees = Split(V("excludeEmployees"), alsoCommas: true),
             },
-            Version = Number("version", "version"),
+            Version = Number("version", "version", "The version"),
         };
         return (request, errors);
     }

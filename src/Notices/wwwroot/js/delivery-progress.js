@@ -58,6 +58,11 @@
     var state = p.paused ? p.state + ' (paused)' : p.state;
     set('summary', summary);
     set('state', state);
+    // The rate shows only while sending (the page leaves it out otherwise).
+    var rate = root.querySelector('[data-field="rate"]');
+    if (rate) {
+      rate.parentNode.hidden = remaining === 0 || p.paused || p.state !== 'released';
+    }
     set('rate', p.ratePerSecond > 0 ? p.ratePerSecond.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + ' messages a second' : 'not sending');
     set('estimatedFinish', p.estimatedFinish ? time(p.estimatedFinish, false) : (remaining === 0 ? 'finished' : 'unknown'));
     set('updated', '(as of ' + time(new Date().toISOString(), true) + ')');

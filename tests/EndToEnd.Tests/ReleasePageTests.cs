@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Notices.Identity.Authorization;
+using Notices.Testing;
+
+namespace Notices.EndToEnd.Tests;
+
+/// <summary>Releasing in a real browser: what the release page shows, the confirmation step, and the delivery page after.</summary>
+public sealed partial class ReleasePageTests(Browser browser, AudienceService service) : IClassFixture<Browser>, IClassFixture<AudienceService>
+{
+    [Fact]
+    public async Task Release_page_shows_what_it_approves_asks_to_confirm_and_lands_on_the_delivery_page()
+    {
+        // The author submits; the two-person rule reads as one sentence under its heading.
+        await using (var author = await PageUnderTest.OpenAsync(browser, service.BaseUri))
+        {
+            await author.Page.SignInAsync("Ada", AudienceService.AuthorId, NoticesRoles.Author, NoticesRoles.Releaser);
+            await author.GotoAsync($"/notices/{service.NoticeId}");
+            await author.Page.GetByRole(AriaRole.Button, new() { Name = "Submit for release" }).ClickAsync();
+            await Assertions.Expect(author.Page.Locator(".usa-tag", new() { HasText = "submitted" })).ToBeVisibleAsync();
+
+            await author.GotoAsync($"/notices/{service.NoticeId}/release");
+            var refusal = author.Page.Locator(".usa-alert--warning");
+            Assert.Equal("Another releaser must release this notice", await refusal.Locator("h2").InnerTextAsync());
+            var sentence = await refusal.Locator("p").InnerTextAsync();
+            Assert.Matches("^[A-Z].*\\.$", sentence);
+            Assert.DoesNotContain("another releaser must release", sentence, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(0, await author.Page.GetByRole(AriaRole.Button, new() { Name = "Continue to release" }).CountAsync());
+            await author.AssertAccessibleAsync();
+        }
+
+        // Another releaser, on a phone.
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri, phone: true);
+        await page.Page.SignInAsync("Grace", "E3", NoticesRoles.Releaser);
+        await page.GotoAsync($"/notices/{service.NoticeId}/release");
+        var main = await page.Page.Locator("main").InnerTextAsync();
+        foreach (var shown in new[]
+        {
+            "Office of the Director", "director@agency.example", "Starts", "Respond by", "Eastern", "Houston, TX: 5 openings",
+            "Approve unless the employee's absence", "Series: 1801", "Pay plan: GS, grades 11 to 13", "21 people",
+        })
+        {
+            Assert.Contains(shown, main, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, await page.Page.Locator($"a[href='/notices/{service.NoticeId}/preview']").CountAsync());
+        await page.AssertAccessibleAsync();
+
+        // The first button only leads to the confirmation; nothing is released yet.
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Continue to release" }).ClickAsync();
+        var confirmation = page.Page.Locator("#release-confirmation");
+        await Assertions.Expect(confirmation).ToContainTextAsync("Release to 21 people?");
+        Assert.Equal("release-confirmation", await page.Page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.Equal(1, await page.Page.Locator(".usa-tag", new() { HasText = "submitted" }).CountAsync());
+        await page.AssertAccessibleAsync();
+
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Release to 21 people" }).ClickAsync();
+        await page.Page.WaitForURLAsync(DeliveryPage(), new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Page.Locator("#released-message")).ToContainTextAsync("is released to 21 people");
+        await page.AssertAccessibleAsync();
+
+        // Once everyone is mailed: no rate, and no Controls heading with nothing under it.
+        await service.App.WaitForDeliveryAsync(service.NoticeId, TimeSpan.FromSeconds(60));
+        await page.GotoAsync($"/notices/{service.NoticeId}/delivery");
+        Assert.Equal("sent", await page.Page.Locator("[data-field=state]").InnerTextAsync());
+        Assert.Equal(0, await page.Page.Locator("[data-field=rate]").CountAsync());
+        Assert.Equal(0, await page.Page.GetByRole(AriaRole.Heading, new() { Name = "Controls" }).CountAsync());
+        await page.AssertAccessibleAsync();
+    }
+
+    [GeneratedRegex("/delivery\\?released=1$")]
+    private static partial Regex DeliveryPage();
+}

@@ -33,6 +33,9 @@ public static class NoticesPolicies
 
     /// <summary>An employee the directory shows with direct reports, or a delegate of one.</summary>
     public const string Supervisor = "Supervisor";
+
+    /// <summary>Decides approval requests: a supervisor (or delegate), or an admin, who works the HR queue.</summary>
+    public const string Approver = "Approver";
 }
 
 /// <summary>

@@ -91,7 +91,10 @@ internal static partial class SignInModule
             .AddPolicy(NoticesPolicies.Employee, p => p.RequireAuthenticatedUser().RequireClaim(NoticesClaimTypes.EmployeeId))
             .AddPolicy(NoticesPolicies.Supervisor, p => p.RequireAuthenticatedUser()
                 .RequireClaim(NoticesClaimTypes.EmployeeId)
-                .RequireClaim(NoticesClaimTypes.Supervisor, "true"));
+                .RequireClaim(NoticesClaimTypes.Supervisor, "true"))
+            .AddPolicy(NoticesPolicies.Approver, p => p.RequireAuthenticatedUser().RequireAssertion(context =>
+                context.User.IsInRole(NoticesRoles.Admin)
+                || (context.User.HasClaim(c => c.Type == NoticesClaimTypes.EmployeeId) && context.User.HasClaim(NoticesClaimTypes.Supervisor, "true"))));
 
     private static void AddEntraId(IHostApplicationBuilder builder)
     {

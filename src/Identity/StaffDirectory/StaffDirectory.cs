@@ -24,6 +24,13 @@ internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
     public Task<bool> HasDirectReportsAsync(string employeeId, CancellationToken cancellationToken = default) =>
         db.Employees.AnyAsync(e => e.SupervisorId == employeeId && e.Status != EmployeeStatus.Separated, cancellationToken);
 
+    public async Task<IReadOnlyList<string>> DirectReportIdsAsync(string supervisorId, CancellationToken cancellationToken = default) =>
+        await db.Employees.AsNoTracking()
+            .Where(e => e.SupervisorId == supervisorId && e.Status != EmployeeStatus.Separated)
+            .OrderBy(e => e.EmployeeId)
+            .Select(e => e.EmployeeId)
+            .ToListAsync(cancellationToken);
+
     public async Task<StaffPage> PageAsync(StaffFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);

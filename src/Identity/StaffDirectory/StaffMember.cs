@@ -74,6 +74,9 @@ public interface IStaffDirectory
     /// <summary>Whether anyone not separated names this employee as their supervisor.</summary>
     Task<bool> HasDirectReportsAsync(string employeeId, CancellationToken cancellationToken = default);
 
+    /// <summary>The employee ids of everyone not separated who names <paramref name="supervisorId"/> as their supervisor.</summary>
+    Task<IReadOnlyList<string>> DirectReportIdsAsync(string supervisorId, CancellationToken cancellationToken = default);
+
     /// <param name="page">1-based.</param>
     Task<StaffPage> PageAsync(StaffFilter filter, int page, int pageSize, CancellationToken cancellationToken = default);
 

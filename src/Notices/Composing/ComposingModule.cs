@@ -4,6 +4,7 @@ using Notices.Composing.Create;
 using Notices.Composing.Get;
 using Notices.Composing.List;
 using Notices.Composing.Release;
+using Notices.Composing.Released;
 using Notices.Composing.Submit;
 using Notices.Composing.Update;
 using Notices.Composing.Validation;
@@ -27,6 +28,8 @@ internal static class ComposingModule
         builder.Services.AddScoped<SubmitNoticeHandler>();
         builder.Services.AddScoped<ReleaseNoticeHandler>();
         builder.Services.AddScoped<AmendNoticeHandler>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddScoped<Notices.Signup.Released.IReleasedNotices, ReleasedNoticesForSignup>();
         builder.Services.AddSingleton<NoticeCloser>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NoticeCloser>());
         return builder;

@@ -13,6 +13,9 @@ public sealed class AudienceService : IAsyncLifetime
 {
     public const string AuthorId = "E2";
 
+    /// <summary>The releasers' shared mailbox, told when a notice is submitted.</summary>
+    public const string ReleasersAddress = "releasers@agency.example";
+
     private TestDatabase? _database;
 
     internal NoticesAppFactory App { get; private set; } = null!;
@@ -24,7 +27,11 @@ public sealed class AudienceService : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        App = new NoticesAppFactory(_database, new Dictionary<string, string> { ["urls"] = "http://127.0.0.1:0" });
+        App = new NoticesAppFactory(_database, new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Notices:Release:NotifyAddress"] = ReleasersAddress,
+        });
         BaseUri = RunningApp.Start(App);
         var loaded = await App.ImportDirectoryAsync(DirectoryCsv.File(
         [

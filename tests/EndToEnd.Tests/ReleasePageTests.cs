@@ -9,7 +9,7 @@ namespace Notices.EndToEnd.Tests;
 public sealed partial class ReleasePageTests(Browser browser, AudienceService service) : IClassFixture<Browser>, IClassFixture<AudienceService>
 {
     [Fact]
-    public async Task Release_page_shows_what_it_approves_asks_to_confirm_and_lands_on_the_delivery_page()
+    public async Task Releasers_are_told_then_the_release_page_shows_what_it_approves_asks_to_confirm_and_lands_on_the_delivery_page()
     {
         // The author submits; the two-person rule reads as one sentence under its heading.
         await using (var author = await PageUnderTest.OpenAsync(browser, service.BaseUri))
@@ -29,10 +29,22 @@ public sealed partial class ReleasePageTests(Browser browser, AudienceService se
             await author.AssertAccessibleAsync();
         }
 
-        // Another releaser, on a phone.
+        // The releasers' shared address hears of it through the outbox, with a link to the release page.
+        var told = await service.App.WaitAsync(
+            () => Task.FromResult(service.App.OutgoingMail().FirstOrDefault(m => m.Subject == "Waiting for release: Volunteers needed: 60-day details")),
+            m => m is not null,
+            TimeSpan.FromSeconds(30),
+            "the email to the releasers");
+        Assert.Equal(AudienceService.ReleasersAddress, Assert.Single(told!.To.Mailboxes).Address);
+        Assert.Contains($"/notices/{service.NoticeId}/release", told.TextBody, StringComparison.Ordinal);
+
+        // Another releaser, on a phone, finds it on their home page.
         await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri, phone: true);
         await page.Page.SignInAsync("Grace", "E3", NoticesRoles.Releaser);
-        await page.GotoAsync($"/notices/{service.NoticeId}/release");
+        await page.GotoAsync("/");
+        await page.AssertAccessibleAsync();
+        await page.Page.Locator("#waiting-for-release").GetByRole(AriaRole.Link, new() { Name = "Volunteers needed: 60-day details" }).ClickAsync();
+        await page.Page.WaitForURLAsync(url => url.EndsWith($"/notices/{service.NoticeId}/release", StringComparison.Ordinal));
         var main = await page.Page.Locator("main").InnerTextAsync();
         foreach (var shown in new[]
         {

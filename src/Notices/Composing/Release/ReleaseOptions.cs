@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Notices.Composing.Release;
 
-/// <summary><c>Notices:Release</c>: the two-person rule.</summary>
+/// <summary><c>Notices:Release</c>: the two-person rule, and who hears that a notice waits for release.</summary>
 internal sealed class ReleaseOptions
 {
     public const string Section = "Notices:Release";
@@ -13,6 +13,14 @@ internal sealed class ReleaseOptions
     /// </summary>
     [Range(0, int.MaxValue, ErrorMessage = "Notices:Release:SinglePersonBelow must be 0 or more.")]
     public int SinglePersonBelow { get; set; }
+
+    /// <summary>
+    /// A shared mailbox or distribution list told, through the outbox, when a notice is submitted, with a link to its
+    /// release page. An address rather than a lookup: the directory does not know who holds the releaser role.
+    /// Unset, nobody is emailed (releasers see waiting notices on their home page).
+    /// </summary>
+    [EmailAddress(ErrorMessage = "Notices:Release:NotifyAddress must be one email address, such as releasers@agency.example.")]
+    public string? NotifyAddress { get; set; }
 }
 
 /// <summary>The optional body of POST /api/notices/{id}/release.</summary>

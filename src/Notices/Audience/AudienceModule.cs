@@ -6,7 +6,7 @@ using Notices.Identity.Authorization;
 
 namespace Notices.Audience;
 
-/// <summary>The Audience feature: audience preview: counts, breakdown, sample, rendered email, test send (helper C).</summary>
+/// <summary>The Audience feature: audience preview: counts, breakdown, sample, rendered email, test send.</summary>
 internal static class AudienceModule
 {
     /// <summary>Authors preview what they compose; releasers read the same before they release.</summary>

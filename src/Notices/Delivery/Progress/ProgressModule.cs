@@ -4,7 +4,7 @@ using Notices.Identity.Authorization;
 
 namespace Notices.Delivery.Progress;
 
-/// <summary>The DeliveryProgress feature: the notice email and delivery progress: API, page, CLI (helper B2).</summary>
+/// <summary>The DeliveryProgress feature: the notice email and delivery progress: API, page, CLI.</summary>
 internal static class ProgressModule
 {
     /// <summary>Authors follow the sends of their notices; releasers also control them.</summary>

@@ -75,7 +75,7 @@ if (args.Length > 0 && args[0] == "signup-load")
 {
     var provider = OptionText("--provider", "postgres") == "sqlite" ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
     return await SignupLoad.RunAsync(
-        Option("--people", 20_000), Option("--tokens", 5_000), provider, OptionText("--duration", "20s")!, Option("--connections", 64), Option("--threads", 2));
+        Option("--people", 20_000), Option("--tokens", 2_000), provider, OptionText("--duration", "20s")!, Option("--connections", 64), Option("--threads", 2));
 }
 
 // `smtp-load --port P [--host H] [--messages N] [--connections W] [--pipelining on|off]`: see bench/smtp-sink.sh.

@@ -27,8 +27,8 @@ public class ImportBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _rows = DemoDirectoryGenerator.Generate(Rows, 1);
-        using var stream = DemoDirectoryGenerator.ToCsvStream(_rows);
+        _rows = DemoDirectory.Generate(Rows, 1);
+        using var stream = DemoDirectory.ToCsvStream(_rows);
         _csv = stream.ToArray();
         _subject = ImportSubject.CreateAsync(Provider).GetAwaiter().GetResult();
     }

@@ -18,8 +18,8 @@ if (args.Length > 0 && args[0] == "import-quick")
         _ => ImportSubject.PostgresAdmin is null ? [DatabaseProvider.Sqlite] : [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
     };
 
-    var data = DemoDirectoryGenerator.Generate(rows, 1);
-    using var stream = DemoDirectoryGenerator.ToCsvStream(data);
+    var data = DemoDirectory.Generate(rows, 1);
+    using var stream = DemoDirectory.ToCsvStream(data);
     var csv = stream.ToArray();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows:N0} demo rows, {csv.Length / 1_000_000.0:F1} MB of CSV"));
     var parse = await ImportSubject.TimeAsync(() =>

@@ -49,7 +49,7 @@ internal static class ReleaseQuick
             await using (var scope = host.Services.CreateAsyncScope())
             {
                 var load = await ImportSubject.TimeAsync(async () =>
-                    _ = await DemoDirectoryLoader.LoadAsync(scope.ServiceProvider, rows, 1, new ImportOptions(), null, CancellationToken.None));
+                    _ = await DemoDirectory.LoadAsync(scope.ServiceProvider, rows, 1, new ImportOptions(), null, CancellationToken.None));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: demo directory of {rows:N0} loaded in {load.TotalSeconds:F1} s"));
             }
 

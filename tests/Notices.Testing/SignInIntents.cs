@@ -68,7 +68,7 @@ public static partial class SignInIntents
     public static async Task<string> IssueDevelopmentTokenAsync(this NoticesAppFactory app, string employeeId, params string[] roles)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<DevelopmentTokenService>()
+        var result = await scope.ServiceProvider.GetRequiredService<IDevelopmentTokens>()
             .IssueAsync(employeeId, roles, null, CancellationToken.None);
         return result.Token ?? throw new InvalidOperationException(result.Error);
     }

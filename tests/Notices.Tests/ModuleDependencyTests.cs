@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace Notices.Tests;
 
@@ -22,6 +23,20 @@ public sealed class ModuleDependencyTests
         var references = Signup.GetReferencedAssemblies().Select(a => a.Name).ToList();
 
         Assert.DoesNotContain("Notices", references);
+    }
+
+    [Fact]
+    public void No_module_lets_another_module_or_the_hosts_tests_see_its_internals()
+    {
+        foreach (var module in new[] { Identity, Signup })
+        {
+            var friends = module.GetCustomAttributes<InternalsVisibleToAttribute>().Select(a => a.AssemblyName.Split(',')[0]).ToList();
+
+            Assert.DoesNotContain("Notices", friends);
+            Assert.DoesNotContain("Notices.Identity", friends);
+            Assert.DoesNotContain("Notices.Signup", friends);
+            Assert.DoesNotContain("Notices.Tests", friends);
+        }
     }
 
     [Fact]

@@ -9,12 +9,18 @@ namespace Notices.Identity.SignIn;
 /// Issues development bearer tokens for the API (the CLI's <c>dev token</c>). Registered only in Development
 /// without AzureAd: anywhere else it does not exist, and no scheme validates what it signs.
 /// </summary>
+public interface IDevelopmentTokens
+{
+    /// <summary>A token for <paramref name="employeeId"/> with <paramref name="requestedRoles"/>, or why not.</summary>
+    Task<DevelopmentTokenResult> IssueAsync(string employeeId, IEnumerable<string> requestedRoles, int? lifetimeMinutes, CancellationToken cancellationToken);
+}
+
 internal sealed class DevelopmentTokenService(
     SignInDirectory directory,
     DevelopmentSigningKey signingKey,
     IOptions<DevelopmentTokenOptions> tokenOptions,
     IOptions<SignInOptions> signInOptions,
-    TimeProvider time)
+    TimeProvider time) : IDevelopmentTokens
 {
     public async Task<DevelopmentTokenResult> IssueAsync(
         string employeeId, IEnumerable<string> requestedRoles, int? lifetimeMinutes, CancellationToken cancellationToken)
@@ -61,7 +67,7 @@ internal sealed class DevelopmentTokenService(
     }
 }
 
-internal sealed record DevelopmentTokenResult(string? Token, string? Error)
+public sealed record DevelopmentTokenResult(string? Token, string? Error)
 {
     public static DevelopmentTokenResult Issued(string token) => new(token, null);
 

@@ -3,12 +3,12 @@ using Microsoft.Extensions.Hosting;
 
 namespace Notices.Identity.SignIn;
 
-/// <summary>Which sign-in the service runs with, decided once from the environment and the AzureAd section.</summary>
-internal sealed class SignInMode
+/// <summary>Which sign-in the service runs with, decided once from the environment and the AzureAd section (a singleton).</summary>
+public sealed class SignInMode
 {
     private SignInMode(SignInKind kind) => Kind = kind;
 
-    public SignInKind Kind { get; }
+    internal SignInKind Kind { get; }
 
     public bool IsDevelopment => Kind == SignInKind.Development;
 

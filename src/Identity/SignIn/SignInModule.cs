@@ -179,6 +179,7 @@ internal static partial class SignInModule
             .ValidateOnStart();
         services.AddSingleton(sp => new DevelopmentSigningKey(sp.GetRequiredService<DataPaths>()));
         services.AddScoped<DevelopmentTokenService>();
+        services.AddScoped<IDevelopmentTokens>(sp => sp.GetRequiredService<DevelopmentTokenService>());
 
         var authentication = AddSchemes(services, DevelopmentBearerScheme);
         authentication.AddCookie(CookieScheme);

@@ -46,7 +46,7 @@ internal static class DevCommands
 
             await host.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
             await using var scope = host.Services.CreateAsyncScope();
-            var result = await scope.ServiceProvider.GetRequiredService<DevelopmentTokenService>().IssueAsync(
+            var result = await scope.ServiceProvider.GetRequiredService<IDevelopmentTokens>().IssueAsync(
                 parseResult.GetRequiredValue(employee),
                 parseResult.GetValue(roles) ?? [],
                 parseResult.GetValue(lifetime),

@@ -36,7 +36,7 @@ internal static class DirectoryCommands
                 services => ImportAsync(services, path, new ImportOptions(parse.GetValue(dryRun), parse.GetValue(deactivateMissing)), Console.Out, Console.Error, cancellationToken));
         });
 
-        var employees = new Option<int>("--employees") { Description = "How many employees.", DefaultValueFactory = _ => DemoDirectoryGenerator.DefaultEmployees };
+        var employees = new Option<int>("--employees") { Description = "How many employees.", DefaultValueFactory = _ => DemoDirectory.DefaultEmployees };
         var seed = new Option<long>("--seed") { Description = "The same seed gives the same directory.", DefaultValueFactory = _ => 1 };
         var output = new Option<FileInfo?>("--output") { Description = "Write the CSV to this file instead of loading it." };
         var demo = new Command("demo", "Generate the deterministic demo directory and load it through the importer.") { employees, seed, output, dryRun, deactivateMissing };
@@ -104,16 +104,16 @@ internal static class DirectoryCommands
     {
         await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Generating {employees} demo employees (seed {seed})..."));
         await using var scope = services.CreateAsyncScope();
-        var outcome = await DemoDirectoryLoader.LoadAsync(scope.ServiceProvider, employees, seed, options, Progress(stderr), cancellationToken);
+        var outcome = await DemoDirectory.LoadAsync(scope.ServiceProvider, employees, seed, options, Progress(stderr), cancellationToken);
         return await ReportAsync(outcome, stdout, stderr);
     }
 
     public static async Task WriteDemoAsync(string path, int employees, long seed, TextWriter stderr)
     {
-        var rows = DemoDirectoryGenerator.Generate(employees, seed);
+        var rows = DemoDirectory.Generate(employees, seed);
         await using (var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false)))
         {
-            DemoDirectoryGenerator.WriteCsv(rows, writer);
+            DemoDirectory.WriteCsv(rows, writer);
         }
 
         await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {rows.Count} employees to {path}"));

@@ -1,8 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Notices.Signup.Database;
+using Notices.Signup.Inbound.Graph;
 
 namespace Notices.Signup.Inbound;
 
@@ -77,12 +80,22 @@ internal sealed class InboundSourceStore(IServiceScopeFactory scopes, TimeProvid
 
 internal static class InboundMailServices
 {
-    /// <summary>The inbound contract's plumbing; the host registers the configured <see cref="IInboundMailSource"/>.</summary>
+    /// <summary>The inbound contract's plumbing and the configured <see cref="IInboundMailSource"/> (<c>Notices:Mail:Inbound:Source</c>).</summary>
     public static IHostApplicationBuilder AddInboundMail(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<InboundMailOptions>().BindConfiguration(InboundMailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<InboundSourceStore>();
+
+        builder.Services.AddOptions<GraphInboundOptions>().BindConfiguration(GraphInboundOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GraphInboundOptions>, GraphInboundOptionsValidator>();
+        var inbound = builder.Configuration.GetSection(InboundMailOptions.Section).Get<InboundMailOptions>() ?? new InboundMailOptions();
+        if (inbound.Source == InboundMailSourceKind.Graph)
+        {
+            builder.Services.AddSingleton<GraphInboundMailSource>();
+            builder.Services.AddSingleton<IInboundMailSource>(sp => sp.GetRequiredService<GraphInboundMailSource>());
+        }
+
         return builder;
     }
 }

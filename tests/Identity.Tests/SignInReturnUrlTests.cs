@@ -1,6 +1,6 @@
 using Notices.Identity.SignIn;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 public sealed class SignInReturnUrlTests
 {

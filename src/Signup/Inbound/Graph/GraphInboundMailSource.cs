@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
@@ -7,9 +9,8 @@ using Microsoft.Graph.Users.Item.Messages.Item.Move;
 using Microsoft.Kiota.Abstractions;
 using MimeKit;
 using Notices.Identity.Graph;
-using Notices.Signup.Inbound;
 
-namespace Notices.Mail.Graph;
+namespace Notices.Signup.Inbound.Graph;
 
 /// <summary>
 /// Reads the approvals mailbox through Graph: a messages delta on the inbox (paging <c>@odata.nextLink</c> until the

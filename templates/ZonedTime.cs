@@ -33,16 +33,23 @@ public static class ZonedTime
             return false;
         }
 
-        try
+        // Looked up once per id: every page and email formats several times, and a miss reads the zone database.
+        zone = Known.GetOrAdd(id, static key =>
         {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-            return zone.HasIanaId;
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return false;
-        }
+            try
+            {
+                var found = TimeZoneInfo.FindSystemTimeZoneById(key);
+                return found.HasIanaId ? found : null;
+            }
+            catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                return null;
+            }
+        });
+        return zone is not null;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo?> Known = new(StringComparer.Ordinal);
 
     /// <summary>"Central" for America/Chicago; the id itself ("Europe/London") for a zone not offered.</summary>
     public static string NameOf(string zoneId)

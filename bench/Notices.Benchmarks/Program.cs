@@ -69,6 +69,15 @@ if (args.Length > 0 && args[0] == "release-quick")
     return 0;
 }
 
+// `signup-load [--people N] [--tokens N] [--provider sqlite|postgres] [--duration 20s] [--connections 64] [--threads 2]`:
+// GET /s/{token} on the real service under wrk, beside bare Kestrel.
+if (args.Length > 0 && args[0] == "signup-load")
+{
+    var provider = OptionText("--provider", "postgres") == "sqlite" ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
+    return await SignupLoad.RunAsync(
+        Option("--people", 20_000), Option("--tokens", 5_000), provider, OptionText("--duration", "20s")!, Option("--connections", 64), Option("--threads", 2));
+}
+
 // `smtp-load --port P [--host H] [--messages N] [--connections W] [--pipelining on|off]`: see bench/smtp-sink.sh.
 if (args.Length > 0 && args[0] == "smtp-load")
 {

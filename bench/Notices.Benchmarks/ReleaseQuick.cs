@@ -94,7 +94,7 @@ internal static class ReleaseQuick
         }
     }
 
-    private static async Task<Guid> SubmittedNoticeAsync(IServiceProvider services)
+    internal static async Task<Guid> SubmittedNoticeAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();

@@ -11,7 +11,7 @@ using Notices.Composing.Validation;
 
 namespace Notices.Composing;
 
-/// <summary>The Composing feature: compose, edit, submit and release notices (helper A).</summary>
+/// <summary>The Composing feature: compose, edit, submit and release notices.</summary>
 internal static class ComposingModule
 {
     public static WebApplicationBuilder AddComposing(this WebApplicationBuilder builder)

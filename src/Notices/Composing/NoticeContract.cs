@@ -4,7 +4,7 @@ using Notices.Content;
 namespace Notices.Composing;
 
 /// <summary>
-/// The API's notice body (issue 3's JSON shape). Everything is nullable so a missing field is a validation error
+/// The API's notice body. Everything is nullable so a missing field is a validation error
 /// naming that field rather than a silent default.
 /// </summary>
 internal sealed record NoticeRequest
@@ -26,7 +26,7 @@ internal sealed record NoticeRequest
     /// <summary>An IANA time zone id (America/Chicago); absent means the configured default (Notices:TimeZone).</summary>
     public string? TimeZone { get; init; }
 
-    public ApprovalRequest? Approval { get; init; }
+    public ApprovalSettingsRequest? Approval { get; init; }
 
     public AudienceRulesInput? Audience { get; init; }
 
@@ -58,7 +58,8 @@ internal sealed record LocationRequest
     public int? Openings { get; init; }
 }
 
-internal sealed record ApprovalRequest
+/// <summary>How sign-ups to the notice are approved (the settings, not a supervisor's approval request).</summary>
+internal sealed record ApprovalSettingsRequest
 {
     public bool? Required { get; init; }
 
@@ -118,7 +119,7 @@ internal sealed record NoticeContent(
         },
         ResponseDeadline = ResponseDeadline,
         TimeZone = TimeZone,
-        Approval = new ApprovalRequest
+        Approval = new ApprovalSettingsRequest
         {
             Required = Approval.Required,
             Standard = Approval.Standard,

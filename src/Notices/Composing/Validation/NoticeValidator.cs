@@ -202,7 +202,7 @@ internal sealed class NoticeValidator(TimeProvider time, IOptions<NoticeTimeZone
         };
     }
 
-    private static ApprovalSettings ValidateApproval(Errors errors, ApprovalRequest? request)
+    private static ApprovalSettings ValidateApproval(Errors errors, ApprovalSettingsRequest? request)
     {
         var defaults = new ApprovalSettings();
         if (request is null)

@@ -3,7 +3,7 @@ using MimeKit;
 namespace Notices.Mail.Delivery;
 
 /// <summary>
-/// Where messages go: the file mailbox, an SMTP relay (and, later, Microsoft Graph). A worker opens one session
+/// Where messages go: the file mailbox, an SMTP relay or Microsoft Graph. A worker opens one session
 /// and sends many messages through it; sessions are not thread-safe, transports are.
 /// </summary>
 internal interface IMailTransport

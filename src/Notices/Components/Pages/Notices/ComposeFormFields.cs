@@ -246,7 +246,7 @@ internal static class ComposeFormFields
             },
             ResponseDeadline = deadline,
             TimeZone = timeZone,
-            Approval = new ApprovalRequest
+            Approval = new ApprovalSettingsRequest
             {
                 Required = V("approvalRequired").Length > 0,
                 Standard = V("standard"),

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Notices.Composing.Release;
+using Notices.Data;
+using Notices.Delivery.Outbox;
+using Notices.Identity.Authorization;
+using Notices.Identity.Database;
+using Notices.Identity.StaffDirectory.Demo;
+using Notices.Identity.StaffDirectory.Import;
+
+namespace Notices.Benchmarks;
+
+/// <summary>
+/// `signup-load`: GET /s/{token} for valid tokens on the real service (Kestrel, the chosen database, a released notice
+/// to a demo directory), driven by wrk with random tokens from the notice's recipients, beside a bare Kestrel endpoint
+/// answering a page of the same size in the same process and run, as a ratio. wrk runs on the same machine.
+/// </summary>
+internal static partial class SignupLoad
+{
+    public static async Task<int> RunAsync(int people, int tokens, DatabaseProvider provider, string duration, int connections, int threads)
+    {
+        if (!File.Exists("/usr/bin/wrk"))
+        {
+            Console.Error.WriteLine("wrk is not installed: apt-get install -y wrk");
+            return 1;
+        }
+
+        await using var subject = await ImportSubject.CreateAsync(provider);
+        var data = Path.Combine(Path.GetTempPath(), "notices-bench", "signup-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        var port = FreePort();
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:" + port,
+            "--environment=Development", // the development key ring: no certificate to set up for a benchmark
+            "--Notices:Database:Provider=" + provider,
+            "--ConnectionStrings:Notices=" + (provider == DatabaseProvider.Sqlite ? $"Data Source={Path.Combine(data, "notices.db")}" : subject.ConnectionString),
+            "--Notices:DataDirectory=" + data,
+            "--Notices:PublicBaseUrl=https://notices.agency.example",
+            "--Notices:Mail:From=Notices <notices@agency.example>",
+            "--Notices:Mail:Workers=0",
+            "--Notices:Demo:Enabled=false",
+            "--Logging:LogLevel:Default=Warning",
+            "--AllowedHosts=*",
+        ];
+        await using var app = Notices.Hosting.NoticesApp.Create(args);
+        await app.StartAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            _ = await DemoDirectoryLoader.LoadAsync(scope.ServiceProvider, people, 1, new ImportOptions(), null, CancellationToken.None);
+        }
+
+        var id = await ReleaseQuick.SubmittedNoticeAsync(app.Services);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var outcome = await scope.ServiceProvider.GetRequiredService<ReleaseNoticeHandler>()
+                .HandleAsync(id, new ReleaseRequest(), new Actor("bench-releaser", "Bench releaser", null), Notices.Identity.Audit.AuditChannel.Cli, CancellationToken.None);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: released to {outcome.Value?.RecipientCount:N0} people"));
+        }
+
+        var paths = await SamplePathsAsync(app.Services, id, tokens);
+        using var http = new HttpClient();
+        var script = Path.Combine(data, "paths.lua");
+        await File.WriteAllTextAsync(script, LuaScript(paths));
+
+        var sequential = Stopwatch.StartNew();
+        foreach (var path in paths.Take(50))
+        {
+            _ = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}{path}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  50 first views one at a time: {sequential.Elapsed.TotalMilliseconds / 50:F1} ms each"));
+        sequential.Restart();
+        foreach (var path in paths.Take(50))
+        {
+            _ = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}{path}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  50 repeat views one at a time: {sequential.Elapsed.TotalMilliseconds / 50:F1} ms each"));
+        foreach (var probe in new[] { "HEAD " + paths[0], "GET /status/404", "GET /account/signin", "GET /" })
+        {
+            sequential.Restart();
+            for (var i = 0; i < 50; i++)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(probe.Split(' ')[0]), new Uri($"http://127.0.0.1:{port}{probe.Split(' ')[1]}"));
+                using var response = await http.SendAsync(request);
+                _ = await response.Content.ReadAsByteArrayAsync();
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  50 x {probe.Split(' ')[0]} {probe.Split(' ')[1][..Math.Min(12, probe.Split(' ')[1].Length)]}: {sequential.Elapsed.TotalMilliseconds / 50:F1} ms each"));
+        }
+
+        // The baseline: bare Kestrel in the same process, answering a static page as large as the sign-up page.
+        var pageBytes = Encoding.UTF8.GetBytes(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}{paths[0]}")));
+        var barePort = FreePort();
+        var bare = WebApplication.CreateSlimBuilder();
+        bare.WebHost.UseUrls("http://127.0.0.1:" + barePort);
+        bare.Logging.ClearProviders();
+        await using var bareApp = bare.Build();
+        bareApp.MapGet("/s/{token}", (string token) => Results.Bytes(pageBytes, "text/html; charset=utf-8"));
+        await bareApp.StartAsync();
+
+        // Warm-up: every sample token viewed once (their first view is recorded), JIT and caches warm.
+        _ = await WrkAsync(script, port, "5s", connections, threads);
+        _ = await WrkAsync(script, barePort, "3s", connections, threads);
+
+        var service = await WrkAsync(script, port, duration, connections, threads);
+        var baseline = await WrkAsync(script, barePort, duration, connections, threads);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+              GET /s/{"{token}"} ({tokens:N0} valid tokens at random, {pageBytes.Length / 1024.0:F1} KB page, wrk -t{threads} -c{connections} -d{duration}, same machine):
+                Notices:     {service.RequestsPerSecond,10:N0} req/s   p50 {service.P50,7:F2} ms   p99 {service.P99,7:F2} ms   non-2xx {service.Errors}
+                bare Kestrel:{baseline.RequestsPerSecond,10:N0} req/s   p50 {baseline.P50,7:F2} ms   p99 {baseline.P99,7:F2} ms
+                ratio Notices/bare throughput: {service.RequestsPerSecond / baseline.RequestsPerSecond:F2}x; p99 ratio {service.P99 / baseline.P99:F1}x
+            """));
+        await bareApp.StopAsync();
+        await app.StopAsync();
+        return 0;
+    }
+
+    private static async Task<List<string>> SamplePathsAsync(IServiceProvider services, Guid id, int count)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        var links = scope.ServiceProvider.GetRequiredService<NoticeLinks>();
+        var key = links.Unprotect((await db.Notices.SingleAsync(n => n.Id == id)).ProtectedLinkKey!);
+        var employees = await db.Outbox.Where(o => o.NoticeId == id).OrderBy(o => o.Id).Select(o => o.EmployeeId).ToListAsync();
+        var step = Math.Max(1, employees.Count / count);
+        return employees.Where((_, i) => i % step == 0).Take(count)
+            .Select(e => NoticeLinks.SignupPathPrefix + NoticeLinks.SignupToken(key, id, e).Value).ToList();
+    }
+
+    private static string LuaScript(List<string> paths)
+    {
+        var lua = new StringBuilder("paths = {\n");
+        foreach (var path in paths)
+        {
+            lua.Append("  \"").Append(path).Append("\",\n");
+        }
+
+        lua.Append("}\nrequest = function()\n  return wrk.format(\"GET\", paths[math.random(#paths)])\nend\n");
+        return lua.ToString();
+    }
+
+    private sealed record WrkResult(double RequestsPerSecond, double P50, double P99, int Errors);
+
+    private static async Task<WrkResult> WrkAsync(string script, int port, string duration, int connections, int threads)
+    {
+        var start = new ProcessStartInfo("wrk", $"-t{threads} -c{connections} -d{duration} --latency -s {script} http://127.0.0.1:{port}")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var errors = NonSuccess().Match(output) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        return new WrkResult(rps, Latency(output, "50%"), Latency(output, "99%"), errors);
+    }
+
+    private static double Latency(string output, string percentile)
+    {
+        var match = Regex.Match(output, @"\s" + Regex.Escape(percentile) + @"\s+([0-9.]+)(us|ms|s)");
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+([0-9]+)")]
+    private static partial Regex NonSuccess();
+}

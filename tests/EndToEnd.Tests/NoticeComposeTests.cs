@@ -31,6 +31,7 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         await page.Page.GetByLabel("Duties").FillAsync("Case management");
         await page.Page.GetByLabel("Particularly needed series").FillAsync("1801");
         await page.Page.GetByLabel("Job series").FillAsync("1801");
+        await FillDatesAsync(page.Page);
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
         await page.Page.WaitForURLAsync(url => !url.EndsWith("/notices/new", StringComparison.Ordinal));
 
@@ -161,6 +162,7 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         await page.Page.GetByLabel("Length in days").FillAsync("60");
         await page.Page.GetByLabel("Duty locations").FillAsync("Houston, TX, 20");
         await page.Page.GetByLabel("Particularly needed series").FillAsync("1801");
+        await FillDatesAsync(page.Page);
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
         await page.Page.WaitForURLAsync(url => !url.EndsWith("/notices/new", StringComparison.Ordinal));
 
@@ -171,6 +173,13 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         var tag = await page.Page.Locator("dd .usa-tag", new() { HasText = "1801" }).EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
         Assert.NotEqual("rgb(181, 9, 9)", tag);
         await page.AssertAccessibleAsync();
+    }
+
+    private static async Task FillDatesAsync(IPage page)
+    {
+        var year = DateTime.UtcNow.Year + 1;
+        await page.GetByLabel("Start date").FillAsync($"{year}-03-01");
+        await page.GetByLabel("Response deadline").FillAsync($"{year}-02-01T17:00");
     }
 
     private static async Task AssertNoSectionHeadingLargerThanTheTitleAsync(IPage page)

@@ -7,9 +7,6 @@ namespace Notices.Delivery.Progress;
 /// <summary>The DeliveryProgress feature: the notice email and delivery progress: API, page, CLI.</summary>
 internal static class ProgressModule
 {
-    /// <summary>Authors follow the sends of their notices; releasers also control them.</summary>
-    public const string ViewerRoles = NoticesRoles.Author + "," + NoticesRoles.Releaser;
-
     public static WebApplicationBuilder AddDeliveryProgress(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<INoticeEmailFactory, NoticeEmailFactory>();
@@ -20,7 +17,7 @@ internal static class ProgressModule
     public static IEndpointRouteBuilder MapDeliveryProgress(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(DeliveryProgressEndpoint.Path, DeliveryProgressEndpoint.HandleAsync)
-            .RequireAuthorization(p => p.RequireRole(NoticesRoles.Author, NoticesRoles.Releaser))
+            .RequireAuthorization(NoticesPolicies.NoticeReader)
             .WithName("GetDeliveryProgress")
             .WithTags("Delivery");
         return endpoints;

@@ -98,18 +98,16 @@ internal static class ComposeFormFields
 
     private const string LocalMinute = "yyyy-MM-ddTHH:mm";
 
-    public static Dictionary<string, string> Defaults(DateTimeOffset now, string timeZone) => new(StringComparer.Ordinal)
+    /// <summary>A new notice's fields: the usual approval settings and zone, nothing a person must decide (no dates, no pay plan).</summary>
+    public static Dictionary<string, string> Defaults(string timeZone) => new(StringComparer.Ordinal)
     {
         ["lengthDays"] = "60",
         ["approvalRequired"] = "on",
         ["standard"] = ApprovalSettings.DefaultStandard,
         ["reminderAfterDays"] = "3",
         ["escalateAfterDays"] = "7",
-        ["payPlan"] = "GS",
         ["statuses"] = "active",
         ["timeZone"] = timeZone,
-        ["startDate"] = DateOnly.FromDateTime(ZonedTime.Local(now, timeZone).AddDays(60)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        ["deadline"] = ZonedTime.Local(now, timeZone).Date.AddDays(30).AddHours(17).ToString(LocalMinute, CultureInfo.InvariantCulture),
     };
 
     public static Dictionary<string, string> From(Notice notice) => new(StringComparer.Ordinal)

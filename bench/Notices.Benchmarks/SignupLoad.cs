@@ -137,7 +137,18 @@ internal static partial class SignupLoad
         var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
         var links = scope.ServiceProvider.GetRequiredService<NoticeLinks>();
         var key = links.Unprotect((await db.Notices.SingleAsync(n => n.Id == id)).ProtectedLinkKey!);
-        var employees = await db.Outbox.Where(o => o.NoticeId == id).OrderBy(o => o.Id).Select(o => o.EmployeeId).ToListAsync();
+        var directory = scope.ServiceProvider.GetRequiredService<Notices.Identity.StaffDirectory.IStaffDirectory>();
+        var everyone = await db.Outbox.Where(o => o.NoticeId == id).OrderBy(o => o.Id).Select(o => o.EmployeeId).ToListAsync();
+        // Separated people's links are refused (the generic page): sample only people whose links open.
+        var employees = new List<string>(everyone.Count);
+        foreach (var employee in everyone)
+        {
+            if (await directory.FindAsync(employee) is { Status: not Notices.Identity.StaffDirectory.EmployeeStatus.Separated })
+            {
+                employees.Add(employee);
+            }
+        }
+
         var step = Math.Max(1, employees.Count / count);
         return employees.Where((_, i) => i % step == 0).Take(count)
             .Select(e => NoticeLinks.SignupPathPrefix + NoticeLinks.SignupToken(key, id, e).Value).ToList();

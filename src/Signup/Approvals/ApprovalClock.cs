@@ -34,6 +34,18 @@ internal sealed partial class ApprovalClock(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ApprovalClockInterval, time);
+        try
+        {
+            await LoopAsync(timer, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping (or disposed without a stop): the next start picks up where this left off.
+        }
+    }
+
+    private async Task LoopAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         do
         {
             try

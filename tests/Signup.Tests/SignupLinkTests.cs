@@ -307,6 +307,49 @@ public sealed class SignupLinkTests
         Assert.All(await app.ResponsesAsync(scenario.NoticeId), r => Assert.Null(r.State));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task With_sign_in_required_only_the_links_own_employee_signed_in_can_answer(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var app = new NoticesAppFactory(db, new Dictionary<string, string>(NoMail) { ["Notices:Signup:RequireSignIn"] = "true" });
+        var scenario = await app.SeedSignupScenarioAsync(recipients: 2);
+        var path = scenario.PathOf("E000001");
+
+        // Anyone with the link reads the notice and is asked to sign in; a post without sign-in changes nothing.
+        using var anonymous = app.CreateBrowserClient();
+        using (var page = await anonymous.GetAsync(path))
+        {
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("Sign in to answer", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("name=\"phone\"", html, StringComparison.Ordinal);
+        }
+
+        // A forwarded link: a colleague signed in as themselves cannot answer for the person.
+        using var colleague = app.CreateBrowserClient();
+        using (await colleague.SignInOnDevelopmentPageAsync("Person 2", "E000002"))
+        {
+        }
+
+        using (var forwarded = await colleague.VolunteerAsync(path))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forwarded.StatusCode);
+            Assert.Contains("Sign in as the person this link was sent to", await forwarded.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.All(await app.ResponsesAsync(scenario.NoticeId), r => Assert.Null(r.State));
+
+        using var person = app.CreateBrowserClient();
+        using (await person.SignInOnDevelopmentPageAsync("Person 1", "E000001"))
+        {
+        }
+
+        using var answered = await person.VolunteerAsync(path);
+        SignupForms.AssertSaved(answered, path, "volunteered");
+        Assert.Equal(ResponseState.Volunteered, (await app.ResponsesAsync(scenario.NoticeId)).Single(r => r.EmployeeId == "E000001").State);
+    }
+
     private static string MainContent(string html)
     {
         var start = html.IndexOf("<main", StringComparison.Ordinal);

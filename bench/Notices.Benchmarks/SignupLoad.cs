@@ -122,9 +122,11 @@ internal static partial class SignupLoad
         var baseline = await WrkAsync(script, barePort, duration, connections, threads);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
               GET /s/{"{token}"} ({tokens:N0} valid tokens at random, {pageBytes.Length / 1024.0:F1} KB page, wrk -t{threads} -c{connections} -d{duration}, same machine):
-                Notices:     {service.RequestsPerSecond,10:N0} req/s   p50 {service.P50,7:F2} ms   p99 {service.P99,7:F2} ms   non-2xx {service.Errors}
-                bare Kestrel:{baseline.RequestsPerSecond,10:N0} req/s   p50 {baseline.P50,7:F2} ms   p99 {baseline.P99,7:F2} ms
-                ratio Notices/bare throughput: {service.RequestsPerSecond / baseline.RequestsPerSecond:F2}x; p99 ratio {service.P99 / baseline.P99:F1}x
+                Notices:     {service.RequestsPerSecond,10:N0} req/s   p50 {service.P50,7:F2} ms   p99 {service.P99,7:F2} ms   non-2xx {service.Errors}   CPU per request: service {service.ServiceCpuMs:F3} ms, database {service.DatabaseCpuMs:F3} ms
+                bare Kestrel:{baseline.RequestsPerSecond,10:N0} req/s   p50 {baseline.P50,7:F2} ms   p99 {baseline.P99,7:F2} ms                CPU per request: service {baseline.ServiceCpuMs:F3} ms
+                ratio Notices/bare throughput: {service.RequestsPerSecond / baseline.RequestsPerSecond:F2}x; p99 ratio {service.P99 / baseline.P99:F1}x; service CPU per request ratio {service.ServiceCpuMs / baseline.ServiceCpuMs:F1}x
+                (CPU per request is the process's own CPU time over the run divided by the requests served: unlike req/s it
+                 does not move when other work shares the 2 cores. Database CPU sums every PostgreSQL process's time.)
             """));
         await bareApp.StopAsync();
         await app.StopAsync();
@@ -166,10 +168,13 @@ internal static partial class SignupLoad
         return lua.ToString();
     }
 
-    private sealed record WrkResult(double RequestsPerSecond, double P50, double P99, int Errors);
+    private sealed record WrkResult(double RequestsPerSecond, double P50, double P99, int Errors, double ServiceCpuMs, double DatabaseCpuMs);
 
     private static async Task<WrkResult> WrkAsync(string script, int port, string duration, int connections, int threads)
     {
+        var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
+        var databaseBefore = DatabaseCpu();
         var start = new ProcessStartInfo("wrk", $"-t{threads} -c{connections} -d{duration} --latency -s {script} http://127.0.0.1:{port}")
         {
             RedirectStandardOutput = true,
@@ -180,7 +185,43 @@ internal static partial class SignupLoad
         await process.WaitForExitAsync();
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var errors = NonSuccess().Match(output) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        return new WrkResult(rps, Latency(output, "50%"), Latency(output, "99%"), errors);
+        self.Refresh();
+        var requests = double.Parse(TotalRequests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var serviceCpu = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds / requests;
+        var databaseCpu = (DatabaseCpu() - databaseBefore).TotalMilliseconds / requests;
+        return new WrkResult(rps, Latency(output, "50%"), Latency(output, "99%"), errors, serviceCpu, databaseCpu);
+    }
+
+    /// <summary>User plus system CPU time of every process named postgres (Linux /proc; zero elsewhere or on SQLite).</summary>
+    private static TimeSpan DatabaseCpu()
+    {
+        if (!Directory.Exists("/proc"))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var ticksPerSecond = 100.0; // USER_HZ on Linux
+        var total = 0L;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out _) || File.ReadAllText(Path.Combine(dir, "comm")).Trim() != "postgres")
+                {
+                    continue;
+                }
+
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                total += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The process ended between listing and reading.
+            }
+        }
+
+        return TimeSpan.FromSeconds(total / ticksPerSecond);
     }
 
     private static double Latency(string output, string percentile)
@@ -199,6 +240,9 @@ internal static partial class SignupLoad
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"([0-9]+) requests in")]
+    private static partial Regex TotalRequests();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+([0-9]+)")]
     private static partial Regex NonSuccess();

@@ -36,40 +36,42 @@ internal sealed class SignupFlow(
     IEmailLinks links,
     TimeProvider time)
 {
-    public async Task RecordViewAsync(ResolvedLink link, CancellationToken cancellationToken)
+    /// <summary>
+    /// The page's view of the person's answer and its latest approval request, in one query. A GET passes
+    /// <paramref name="recordFirstView"/>: when the person has no row yet, one is inserted holding only the time of
+    /// the first view (for the funnel). The insert is a single statement that does nothing when a scanner and the person
+    /// open the link at the same moment, so a race neither fails nor logs an error.
+    /// </summary>
+    public async Task<ResponseView> ViewAsync(ResolvedLink link, bool recordFirstView, CancellationToken cancellationToken)
     {
-        if (await db.Responses.AnyAsync(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId, cancellationToken))
+        var found = await db.Responses.AsNoTracking()
+            .Where(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId)
+            .Select(r => new
+            {
+                Response = r,
+                Approval = db.Approvals.Where(a => a.ResponseId == r.Id).OrderByDescending(a => a.Id).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is not null)
         {
-            return;
+            return new ResponseView(found.Response, found.Approval, found.Approval?.DecidedByName);
         }
 
-        var now = time.GetUtcNow();
-        db.Responses.Add(new SignupResponse { NoticeId = link.NoticeId, EmployeeId = link.EmployeeId, FirstViewedAt = now, UpdatedAt = now });
-        try
+        if (recordFirstView)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await RecordFirstViewAsync(link, cancellationToken);
         }
-        catch (DbUpdateException)
-        {
-            // A scanner and the person opened it at once: the other view is recorded.
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+
+        return new ResponseView(null, null, null);
     }
 
-    public async Task<ResponseView> ViewAsync(ResolvedLink link, CancellationToken cancellationToken)
+    /// <summary>Inserts the person's row with its first view, unless it exists. True when this call inserted it.</summary>
+    public async Task<bool> RecordFirstViewAsync(ResolvedLink link, CancellationToken cancellationToken)
     {
-        var response = await db.Responses.AsNoTracking()
-            .FirstOrDefaultAsync(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId, cancellationToken);
-        ApprovalRequest? approval = null;
-        if (response is not null)
-        {
-            approval = await db.Approvals.AsNoTracking().Where(a => a.ResponseId == response.Id).OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
-        }
-
-        return new ResponseView(response, approval, approval?.DecidedByName);
+        var now = time.GetUtcNow();
+        var sql = FirstViewSql.For(db);
+        var inserted = await db.Database.ExecuteSqlRawAsync(sql, [link.NoticeId, link.EmployeeId, now, now], cancellationToken);
+        return inserted == 1;
     }
 
     public Task<AnswerOutcome> VolunteerAsync(ResolvedLink link, string token, VolunteerAnswer answer, CancellationToken cancellationToken) =>

@@ -29,10 +29,12 @@ public static class ModuleDatabase
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
 
         // Interceptors registered in the container apply to every module's context (the host's outbox wakes its
-        // workers when a transaction that queued mail commits, whichever module's context ran it).
+        // workers when a transaction that queued mail commits, whichever module's context ran it); they are singletons.
+        // Contexts are pooled: the options are built once, not per request, and a context instance is reused after
+        // its state is reset (a sign-up page view opens three module contexts).
         if (settings.Provider == DatabaseProvider.Postgres)
         {
-            builder.Services.AddDbContext<TContext, TPostgres>((services, options) =>
+            builder.Services.AddDbContextPool<TContext, TPostgres>((services, options) =>
             {
                 ConfigurePostgres(options, connectionString, module);
                 options.AddInterceptors(services.GetServices<IInterceptor>());
@@ -40,7 +42,7 @@ public static class ModuleDatabase
         }
         else
         {
-            builder.Services.AddDbContext<TContext, TSqlite>((services, options) =>
+            builder.Services.AddDbContextPool<TContext, TSqlite>((services, options) =>
             {
                 ConfigureSqlite(options, SqliteConnectionString(connectionString, paths), module);
                 options.AddInterceptors(services.GetServices<IInterceptor>());

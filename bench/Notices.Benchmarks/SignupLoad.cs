@@ -35,6 +35,7 @@ internal static partial class SignupLoad
         }
 
         await using var subject = await ImportSubject.CreateAsync(provider);
+        _databasePort = provider == DatabaseProvider.Postgres ? new Npgsql.NpgsqlConnectionStringBuilder(subject.ConnectionString).Port : 0;
         var data = Path.Combine(Path.GetTempPath(), "notices-bench", "signup-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         var port = FreePort();
@@ -123,7 +124,7 @@ internal static partial class SignupLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
               GET /s/{"{token}"} ({tokens:N0} valid tokens at random, {pageBytes.Length / 1024.0:F1} KB page, wrk -t{threads} -c{connections} -d{duration}, same machine):
                 Notices:     {service.RequestsPerSecond,10:N0} req/s   p50 {service.P50,7:F2} ms   p99 {service.P99,7:F2} ms   non-2xx {service.Errors}   CPU per request: service {service.ServiceCpuMs:F3} ms, database {service.DatabaseCpuMs:F3} ms
-                bare Kestrel:{baseline.RequestsPerSecond,10:N0} req/s   p50 {baseline.P50,7:F2} ms   p99 {baseline.P99,7:F2} ms                CPU per request: service {baseline.ServiceCpuMs:F3} ms
+                bare Kestrel:{baseline.RequestsPerSecond,10:N0} req/s   p50 {baseline.P50,7:F2} ms   p99 {baseline.P99,7:F2} ms                CPU per request: service {baseline.ServiceCpuMs:F3} ms (database meanwhile, serving nothing: {baseline.DatabaseCpuMs * baseline.RequestsPerSecond:F0} ms/s)
                 ratio Notices/bare throughput: {service.RequestsPerSecond / baseline.RequestsPerSecond:F2}x; p99 ratio {service.P99 / baseline.P99:F1}x; service CPU per request ratio {service.ServiceCpuMs / baseline.ServiceCpuMs:F1}x
                 (CPU per request is the process's own CPU time over the run divided by the requests served: unlike req/s it
                  does not move when other work shares the 2 cores. Database CPU sums every PostgreSQL process's time.)
@@ -192,10 +193,38 @@ internal static partial class SignupLoad
         return new WrkResult(rps, Latency(output, "50%"), Latency(output, "99%"), errors, serviceCpu, databaseCpu);
     }
 
-    /// <summary>User plus system CPU time of every process named postgres (Linux /proc; zero elsewhere or on SQLite).</summary>
+    /// <summary>The PostgreSQL port the run uses; its server's processes are the ones whose CPU is counted.</summary>
+    private static int _databasePort;
+
+    /// <summary>
+    /// User plus system CPU time of the PostgreSQL server on <see cref="_databasePort"/>: its postmaster (found by the
+    /// <c>-p PORT</c> on its command line) and that postmaster's children, the backends. Linux /proc; zero elsewhere or
+    /// on SQLite. Other clusters on the machine (another agent's tests) are not counted.
+    /// </summary>
     private static TimeSpan DatabaseCpu()
     {
-        if (!Directory.Exists("/proc"))
+        if (!Directory.Exists("/proc") || _databasePort == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var postmaster = Directory.EnumerateDirectories("/proc")
+            .Select(dir => (Dir: dir, Pid: int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0))
+            .Where(p => p.Pid > 0)
+            .FirstOrDefault(p =>
+            {
+                try
+                {
+                    var commandLine = File.ReadAllText(Path.Combine(p.Dir, "cmdline")).Split('\0');
+                    return Path.GetFileName(commandLine[0]) == "postgres"
+                        && commandLine.Zip(commandLine.Skip(1)).Any(a => a.First == "-p" && a.Second == _databasePort.ToString(CultureInfo.InvariantCulture));
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            }).Pid;
+        if (postmaster == 0)
         {
             return TimeSpan.Zero;
         }
@@ -213,6 +242,12 @@ internal static partial class SignupLoad
 
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var pid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
+                if (pid != postmaster && fields[1] != postmaster.ToString(CultureInfo.InvariantCulture))
+                {
+                    continue;
+                }
+
                 total += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
             catch (IOException)

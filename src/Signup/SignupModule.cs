@@ -37,6 +37,7 @@ public static class SignupModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UnknownLinkLimiter>();
         services.AddScoped<SignupLinks>();
+        services.AddSingleton<SignupLinkCache>();
         services.AddScoped<SignupFlow>();
         services.AddScoped<ApproverRouting>();
         services.AddScoped<ApprovalMail>();

@@ -84,6 +84,7 @@ internal static class InboundMailServices
     public static IHostApplicationBuilder AddInboundMail(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<InboundMailOptions>().BindConfiguration(InboundMailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<InboundMailOptions>, InboundMailOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<InboundSourceStore>();
 

@@ -55,6 +55,12 @@ internal sealed class InboundMailOptions
     [Range(1, 1000, ErrorMessage = "Notices:Mail:Inbound:AnswersPerSenderPerHour must be between 1 and 1000.")]
     public int AnswersPerSenderPerHour { get; set; } = 5;
 
+    /// <summary>
+    /// Read the source continuously in the background (the default). Off, the source and the pipeline exist but only
+    /// an explicit round reads (tests of a source on its own).
+    /// </summary>
+    public bool BackgroundReader { get; set; } = true;
+
     /// <summary>The Reply-To for a key, or null when no plus address is configured.</summary>
     public string? ReplyAddressFor(string key) =>
         string.IsNullOrWhiteSpace(ReplyAddress) ? null : ReplyAddress.Trim().Replace(KeyPlaceholder, key, StringComparison.Ordinal);

@@ -104,6 +104,7 @@ internal static class InboundMailServices
             case InboundMailSourceKind.Folder:
                 builder.Services.AddSingleton<FolderInboundMailSource>();
                 builder.Services.AddSingleton<IInboundMailSource>(sp => sp.GetRequiredService<FolderInboundMailSource>());
+                builder.Services.AddSingleton<IReplyDropFolder, ReplyDropFolder>();
                 break;
             case InboundMailSourceKind.Imap:
                 builder.AddImapInbound();

@@ -20,8 +20,8 @@ namespace Notices.Signup.Replies;
 /// <summary>How the pipeline finished with one message; <see cref="Duplicate"/> when its Message-ID was processed before.</summary>
 internal sealed record ReplyResult(ReplyOutcome Outcome, string Reason, bool Duplicate = false)
 {
-    /// <summary>Whether the source should file it with the refused messages (with the reason) rather than the processed ones.</summary>
-    public bool Refused => Outcome is ReplyOutcome.Refused or ReplyOutcome.SetAside or ReplyOutcome.Unmatched;
+    /// <summary>Whether the source should file it with the refused messages (with the reason) rather than the processed ones (a copy of a message processed before is filed as processed).</summary>
+    public bool Refused => !Duplicate && Outcome is ReplyOutcome.Refused or ReplyOutcome.SetAside or ReplyOutcome.Unmatched;
 }
 
 /// <summary>

@@ -233,8 +233,16 @@ internal sealed partial class ImapInboundMailSource(
         var target = await FolderAsync(destination, cancellationToken);
         if (reason is not null && folder.PermanentFlags.HasFlag(MessageFlags.UserDefined))
         {
-            // The reason travels with the message as a keyword (a person sees it as a tag in their mail client).
-            await folder.StoreAsync(uid, new StoreFlagsRequest(StoreAction.Add, MessageFlags.None) { Keywords = { Keyword(reason) }, Silent = true }, cancellationToken);
+            // The reason travels with the message as a keyword (a person sees it as a tag in their mail client); the
+            // full reason is in the database and the log, so a server that refuses the keyword only loses the tag.
+            try
+            {
+                await folder.StoreAsync(uid, new StoreFlagsRequest(StoreAction.Add, MessageFlags.None) { Keywords = { Keyword(reason) }, Silent = true }, cancellationToken);
+            }
+            catch (ImapCommandException exception)
+            {
+                LogKeywordRefused(logger, uid.Id, exception.Response.ToString());
+            }
         }
 
         await folder.MoveToAsync(uid, target, cancellationToken);
@@ -323,12 +331,12 @@ internal sealed partial class ImapInboundMailSource(
         client.Dispose();
     }
 
-    /// <summary>An IMAP keyword (an atom) from a reason: <c>$Notices-not-the-approver</c>.</summary>
+    /// <summary>An IMAP keyword (an atom of at most 50 characters, Dovecot's default limit) from a reason: <c>$Notices-sender-is-not-the-approver</c>.</summary>
     private static string Keyword(string reason)
     {
         var chars = reason.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
         var atom = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
-        atom = atom.Length > 50 ? atom[..50] : atom;
+        atom = atom.Length > 41 ? atom[..41].TrimEnd('-') : atom;
         return "$Notices-" + (atom.Length == 0 ? "refused" : atom);
     }
 
@@ -340,6 +348,9 @@ internal sealed partial class ImapInboundMailSource(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Set aside IMAP message {Uid}: {Reason}")]
     private static partial void LogSetAside(ILogger logger, uint uid, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server refused the reason keyword on IMAP message {Uid} ({Response}); it is moved without it")]
+    private static partial void LogKeywordRefused(ILogger logger, uint uid, string response);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Source} (IDLE offered: {Idle})")]
     private static partial void LogConnected(ILogger logger, string source, bool idle);

@@ -125,6 +125,7 @@ internal sealed class ApprovalDecisions(
 
         SignupAudit.Record(db, new SignupAuditEntry(approver.Actor.Id, approve ? "approval.approved" : "approval.denied", SignupSubject.Approval, id, channel, true, now, null, onBehalfOf));
         await db.SaveChangesAsync(cancellationToken);
+        await Reporting.ResponseTallies.RefreshAsync(db, decided.ResponseId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return DecisionResult.Applied(state);
     }
@@ -169,6 +170,8 @@ internal sealed class ApprovalDecisions(
 
         SignupAudit.Record(db, new SignupAuditEntry(admin.Actor.Id, "approval.reopened", SignupSubject.Approval, id, channel, true, now, "reason given"));
         await db.SaveChangesAsync(cancellationToken);
+        var reopened = await db.Approvals.AsNoTracking().Where(a => a.Id == id).Select(a => a.ResponseId).FirstAsync(cancellationToken);
+        await Reporting.ResponseTallies.RefreshAsync(db, reopened, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return DecisionResult.Applied(ApprovalState.Pending);
     }

@@ -101,7 +101,7 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
         modelBuilder.Entity<Reporting.DeliveryTally>(t =>
         {
             t.ToTable("delivery_tallies");
-            t.HasKey(x => new { x.NoticeId, x.State, x.Shard });
+            t.HasKey(x => new { x.NoticeId, x.State, x.Bounced, x.Shard });
         });
     }
 

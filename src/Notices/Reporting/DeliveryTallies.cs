@@ -18,18 +18,24 @@ internal sealed class DeliveryTally
 
     public OutboxState State { get; set; }
 
+    /// <summary>A bounce came back for rows counted here (the row keeps its delivery state, usually sent).</summary>
+    public bool Bounced { get; set; }
+
     public int Shard { get; set; }
 
     public int Count { get; set; }
 }
 
 /// <summary>Recipients of a notice by delivery outcome, from the tallies (never a scan of the outbox).</summary>
-internal sealed record DeliveryCounts(int Recipients, int Queued, int Sent, int Failed, int Unknown, int Cancelled)
+/// <param name="Sent">Accepted by the relay, bounced or not.</param>
+/// <param name="Bounced">A bounce came back for them (after the relay accepted, or after a failure).</param>
+internal sealed record DeliveryCounts(int Recipients, int Queued, int Sent, int Failed, int Unknown, int Cancelled, int Bounced, int SentThenBounced)
 {
-    public static DeliveryCounts Empty { get; } = new(0, 0, 0, 0, 0, 0);
+    /// <summary>Accepted by the relay and no bounce since.</summary>
+    public int Delivered => Sent - SentThenBounced;
 
-    /// <summary>The relay refused them for good, or a bounce came back; the person will not get the notice.</summary>
-    public int Undeliverable => Failed;
+    /// <summary>The relay refused them for good, or a bounce came back: the person will not get the notice.</summary>
+    public int Undeliverable => Failed + SentThenBounced;
 }
 
 internal sealed class DeliveryTallyQuery(NoticesDbContext db)
@@ -39,21 +45,23 @@ internal sealed class DeliveryTallyQuery(NoticesDbContext db)
         var ids = noticeIds.Distinct().ToList();
         var rows = await db.DeliveryTallies.AsNoTracking()
             .Where(t => ids.Contains(t.NoticeId))
-            .GroupBy(t => new { t.NoticeId, t.State })
-            .Select(g => new { g.Key.NoticeId, g.Key.State, Count = g.Sum(t => t.Count) })
+            .GroupBy(t => new { t.NoticeId, t.State, t.Bounced })
+            .Select(g => new { g.Key.NoticeId, g.Key.State, g.Key.Bounced, Count = g.Sum(t => t.Count) })
             .ToListAsync(cancellationToken);
         var byNotice = rows.ToLookup(r => r.NoticeId);
         return ids.ToDictionary(id => id, id =>
         {
-            var counts = byNotice[id].ToDictionary(r => r.State, r => r.Count);
-            int Get(params OutboxState[] states) => states.Sum(s => counts.GetValueOrDefault(s));
+            var rows = byNotice[id].ToList();
+            int Get(params OutboxState[] states) => rows.Where(r => states.Contains(r.State)).Sum(r => r.Count);
             return new DeliveryCounts(
-                Recipients: counts.Values.Sum(),
+                Recipients: rows.Sum(r => r.Count),
                 Queued: Get(OutboxState.Queued, OutboxState.Sending, OutboxState.Deferred),
                 Sent: Get(OutboxState.Sent),
                 Failed: Get(OutboxState.Failed),
                 Unknown: Get(OutboxState.Unknown),
-                Cancelled: Get(OutboxState.Cancelled));
+                Cancelled: Get(OutboxState.Cancelled),
+                Bounced: rows.Where(r => r.Bounced).Sum(r => r.Count),
+                SentThenBounced: rows.Where(r => r.Bounced && r.State == OutboxState.Sent).Sum(r => r.Count));
         });
     }
 }

@@ -26,6 +26,14 @@ internal static class ReportingIntents
         Assert.Equal(1, updated);
     }
 
+    /// <summary>Records a bounce against a recipient's row, as the reply pipeline does (the row keeps its state).</summary>
+    public static async Task MarkBouncedAsync(this NoticesAppFactory app, Guid noticeId, string employeeId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        Assert.Equal(1, await db.Outbox.Where(o => o.NoticeId == noticeId && o.EmployeeId == employeeId).ExecuteUpdateAsync(s => s.SetProperty(o => o.BouncedAt, DateTimeOffset.UtcNow)));
+    }
+
     /// <summary>A client with no cookie jar, as a mail scanner fetches a link.</summary>
     public static HttpClient CreateScannerClient(this NoticesAppFactory app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });

@@ -55,7 +55,7 @@ internal sealed class AgencyDashboardQuery(NoticesDbContext db, DeliveryTallyQue
         {
             var c = counts[n.Id];
             var f = funnels[n.Id];
-            return new AgencyNotice(n.Id, n.Title, n.State.ToName(), n.ResponseDeadline, n.TimeZone, c.Recipients, c.Sent, c.Undeliverable,
+            return new AgencyNotice(n.Id, n.Title, n.State.ToName(), n.ResponseDeadline, n.TimeZone, c.Recipients, c.Delivered, c.Undeliverable,
                 f.Opened, f.Volunteered, f.Declined, f.Approved, f.Pending);
         }).ToList();
 

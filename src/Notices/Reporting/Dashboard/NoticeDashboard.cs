@@ -106,7 +106,7 @@ internal sealed class NoticeDashboardQuery(NoticesDbContext db, DeliveryTallyQue
             Sending: notice.State == NoticeState.Released && counts.Queued > 0,
             notice.Approval.Required,
             new DashboardFunnel(
-                counts.Recipients, counts.Sent, counts.Undeliverable, counts.Queued, counts.Unknown, counts.Cancelled,
+                counts.Recipients, counts.Delivered, counts.Undeliverable, counts.Queued, counts.Unknown, counts.Cancelled,
                 funnel.Opened, funnel.Volunteered, funnel.Declined, funnel.Withdrawn, funnel.Approved, funnel.Denied, funnel.Pending, funnel.WithdrawnAfterRequest),
             new DashboardBreakdowns(
                 series,

@@ -173,6 +173,9 @@ namespace Notices.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BouncedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Category")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
@@ -404,13 +407,16 @@ namespace Notices.Data.Migrations.Sqlite
                     b.Property<int>("State")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Bounced")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Shard")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("NoticeId", "State", "Shard");
+                    b.HasKey("NoticeId", "State", "Bounced", "Shard");
 
                     b.ToTable("delivery_tallies", (string)null);
                 });

@@ -11,7 +11,7 @@ using Notices.Data;
 namespace Notices.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteNoticesDbContext))]
-    [Migration("20261205120620_DeliveryTallies")]
+    [Migration("20261205124208_DeliveryTallies")]
     partial class DeliveryTallies
     {
         /// <inheritdoc />
@@ -174,6 +174,9 @@ namespace Notices.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BouncedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Category")
@@ -407,13 +410,16 @@ namespace Notices.Data.Migrations.Sqlite
                     b.Property<int>("State")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Bounced")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Shard")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("NoticeId", "State", "Shard");
+                    b.HasKey("NoticeId", "State", "Bounced", "Shard");
 
                     b.ToTable("delivery_tallies", (string)null);
                 });

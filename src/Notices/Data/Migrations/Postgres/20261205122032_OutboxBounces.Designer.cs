@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Notices.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresNoticesDbContext))]
-    [Migration("20261205120628_DeliveryTallies")]
-    partial class DeliveryTallies
+    [Migration("20261205122032_OutboxBounces")]
+    partial class OutboxBounces
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -185,6 +185,9 @@ namespace Notices.Data.Migrations.Postgres
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("BouncedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Category")
                         .HasMaxLength(40)
@@ -413,25 +416,6 @@ namespace Notices.Data.Migrations.Postgres
                         {
                             t.ExcludeFromMigrations();
                         });
-                });
-
-            modelBuilder.Entity("Notices.Reporting.DeliveryTally", b =>
-                {
-                    b.Property<Guid>("NoticeId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("State")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Shard")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("integer");
-
-                    b.HasKey("NoticeId", "State", "Shard");
-
-                    b.ToTable("delivery_tallies", "notices");
                 });
 #pragma warning restore 612, 618
         }

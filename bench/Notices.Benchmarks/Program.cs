@@ -147,6 +147,13 @@ if (args.Length > 0 && args[0] == "notice-email-sample")
     return 0;
 }
 
+// `replies-quick [--seconds N]`: reading replies (parse, checks, trim, decide) beside a bare MimeMessage.Load.
+if (args.Length > 0 && args[0] == "replies-quick")
+{
+    ReplyMix.Quick(Option("--seconds", 10));
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ImportBenchmarks).Assembly).Run(args);
 return 0;
 

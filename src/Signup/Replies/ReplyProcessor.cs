@@ -60,7 +60,9 @@ internal sealed partial class ReplyProcessor(
             return Counted(new ReplyResult(ReplyOutcome.Unmatched, "already processed", Duplicate: true), source);
         }
 
-        var from = message.From.Mailboxes.FirstOrDefault();
+        // A From naming several people names nobody in particular (and DMARC checks one domain): treated as no sender.
+        var senders = message.From.Mailboxes.Take(2).ToList();
+        var from = senders.Count == 1 ? senders[0] : null;
         var context = new Context(messageId, source, from, message.Subject ?? "");
         if (inbound.Raw.Length > Settings.MaxMessageBytes)
         {
@@ -279,7 +281,10 @@ internal sealed partial class ReplyProcessor(
         {
             addressHash = AddressHash(a.To.Email);
             var since = now.AddHours(-1);
-            var recent = await tx.ProcessedReplies.CountAsync(r => r.SenderHash == addressHash && r.Answered && r.ReceivedAt >= since, cancellationToken);
+            // A confirmation follows a decision, which each open request allows once, so it cannot loop: it is always
+            // sent (and counted). Everything else stops at the hourly limit, so spoofed mail cannot make us flood anyone.
+            var recent = a.Model.Kind == ReplyAnswerKind.Confirmed ? 0
+                : await tx.ProcessedReplies.CountAsync(r => r.SenderHash == addressHash && r.Answered && r.ReceivedAt >= since, cancellationToken);
             if (recent < Settings.AnswersPerSenderPerHour)
             {
                 await outbox.QueueAsync(tx, a.Model, new MailEnvelope

@@ -264,4 +264,28 @@ public sealed class ReplyPipelineTests
         var answer = Assert.Single(await ReplyApp.WaitForMailAsync(app, m => m.InReplyTo == ReplyApp.MessageIdOf(late)));
         Assert.Contains("already approved by", answer.TextBody, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Answers_to_one_address_stop_at_the_hourly_limit_so_nothing_can_make_us_loop()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var mailbox = new FolderMailbox(db);
+        await using var app = new NoticesAppFactory(db, ReplyApp.Settings(db));
+        var (_, requests) = await ReplyApp.VolunteerAsync(app, employees: 1);
+
+        var replies = Enumerable.Range(1, 7).Select(i => ReplyMessages.Reply(requests[0], Supervisor, $"Let me think about it ({i})")).ToList();
+        foreach (var reply in replies)
+        {
+            await mailbox.DeliverAsync(reply);
+        }
+
+        foreach (var reply in replies)
+        {
+            Assert.Equal(ReplyOutcome.Refused, (await ReplyApp.WaitForOutcomeAsync(app, ReplyApp.MessageIdOf(reply))).Outcome);
+        }
+
+        var processed = await ReplyApp.ProcessedAsync(app);
+        Assert.Equal(5, processed.Count(r => r.Answered));
+        Assert.Equal(5, (await app.QueuedToAsync(ReplyProcessor.AnswerCategory)).Count);
+    }
 }

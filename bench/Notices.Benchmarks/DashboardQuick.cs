@@ -34,6 +34,8 @@ internal static class DashboardQuick
         Directory.CreateDirectory(data);
         string[] args =
         [
+            // Development: the key ring stays unencrypted at rest (a throwaway database), as on a developer machine.
+            "--environment=Development",
             "--Notices:Database:Provider=Postgres",
             "--ConnectionStrings:Notices=" + subject.ConnectionString,
             "--Notices:DataDirectory=" + data,

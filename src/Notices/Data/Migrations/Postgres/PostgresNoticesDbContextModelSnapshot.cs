@@ -183,6 +183,9 @@ namespace Notices.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("BouncedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Category")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");

@@ -12,6 +12,13 @@ internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
             .Select(ToMember)
             .FirstOrDefaultAsync(cancellationToken);
 
+    public async Task<IReadOnlyList<StaffMember>> FindManyAsync(IReadOnlyCollection<string> employeeIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(employeeIds);
+        var ids = employeeIds.Distinct(StringComparer.Ordinal).ToList();
+        return ids.Count == 0 ? [] : await db.Employees.AsNoTracking().Where(e => ids.Contains(e.EmployeeId)).Select(ToMember).ToListAsync(cancellationToken);
+    }
+
     public async Task<StaffMember?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         var normalized = EmailRules.Normalize(email);

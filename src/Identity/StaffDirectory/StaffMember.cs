@@ -74,6 +74,9 @@ public interface IStaffDirectory
 {
     Task<StaffMember?> FindAsync(string employeeId, CancellationToken cancellationToken = default);
 
+    /// <summary>The people with these ids that the directory holds (any status), in no particular order; for a batch (a roster chunk), not the whole agency.</summary>
+    Task<IReadOnlyList<StaffMember>> FindManyAsync(IReadOnlyCollection<string> employeeIds, CancellationToken cancellationToken = default);
+
     /// <summary>Case-insensitive.</summary>
     Task<StaffMember?> FindByEmailAsync(string email, CancellationToken cancellationToken = default);
 

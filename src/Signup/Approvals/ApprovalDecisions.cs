@@ -141,6 +141,7 @@ internal sealed class ApprovalDecisions(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await Reporting.ResponseTallies.RefreshAsync(db, decided.ResponseId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return DecisionResult.Applied(state);
     }
@@ -185,6 +186,8 @@ internal sealed class ApprovalDecisions(
 
         SignupAudit.Record(db, new SignupAuditEntry(admin.Actor.Id, "approval.reopened", SignupSubject.Approval, id, channel, true, now, "reason given"));
         await db.SaveChangesAsync(cancellationToken);
+        var reopened = await db.Approvals.AsNoTracking().Where(a => a.Id == id).Select(a => a.ResponseId).FirstAsync(cancellationToken);
+        await Reporting.ResponseTallies.RefreshAsync(db, reopened, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return DecisionResult.Applied(ApprovalState.Pending);
     }

@@ -23,6 +23,8 @@ internal abstract class SignupDbContext(DbContextOptions options) : DbContext(op
 
     public DbSet<Delegation> Delegations => Set<Delegation>();
 
+    public DbSet<Reporting.NoticeTally> Tallies => Set<Reporting.NoticeTally>();
+
     public DbSet<ReplyKey> ReplyKeys => Set<ReplyKey>();
 
     public DbSet<ProcessedReply> ProcessedReplies => Set<ProcessedReply>();
@@ -51,6 +53,18 @@ internal abstract class SignupDbContext(DbContextOptions options) : DbContext(op
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.NoticeId, x.EmployeeId }).IsUnique();
             e.HasIndex(x => new { x.NoticeId, x.State });
+            e.Property(x => x.JobSeries).HasMaxLength(8);
+            e.Property(x => x.Grade).HasMaxLength(16);
+            e.Property(x => x.Organization).HasMaxLength(200);
+            e.Property(x => x.DutyState).HasMaxLength(8);
+            e.Property(x => x.TalliedKeys).HasConversion(JsonList.Converter, JsonList.Comparer).HasMaxLength(8000);
+        });
+
+        modelBuilder.Entity<Reporting.NoticeTally>(e =>
+        {
+            e.ToTable("notice_tallies");
+            e.HasKey(x => new { x.NoticeId, x.Key });
+            e.Property(x => x.Key).HasMaxLength(300);
         });
 
         modelBuilder.Entity<ApprovalRequest>(e =>

@@ -36,22 +36,43 @@ internal sealed class SignupFlow(
     IEmailLinks links,
     TimeProvider time)
 {
-    public async Task RecordViewAsync(ResolvedLink link, CancellationToken cancellationToken)
+    /// <param name="countsAsOpened">The view looks like a person's, not a scanner's (<see cref="Reporting.OpenedRule"/>).</param>
+    public async Task RecordViewAsync(ResolvedLink link, bool countsAsOpened, CancellationToken cancellationToken)
     {
-        if (await db.Responses.AnyAsync(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId, cancellationToken))
+        var seen = await db.Responses.AsNoTracking()
+            .Where(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId)
+            .Select(r => new { r.Id, r.OpenedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (seen is not null && (seen.OpenedAt is not null || !countsAsOpened))
         {
             return;
         }
 
         var now = time.GetUtcNow();
-        db.Responses.Add(new SignupResponse { NoticeId = link.NoticeId, EmployeeId = link.EmployeeId, FirstViewedAt = now, UpdatedAt = now });
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            long id;
+            if (seen is null)
+            {
+                var response = new SignupResponse { NoticeId = link.NoticeId, EmployeeId = link.EmployeeId, FirstViewedAt = now, UpdatedAt = now, OpenedAt = countsAsOpened ? now : null };
+                Reporting.ResponseTallies.Stamp(response, link.Employee);
+                db.Responses.Add(response);
+                await db.SaveChangesAsync(cancellationToken);
+                id = response.Id;
+            }
+            else
+            {
+                id = seen.Id;
+                await db.Responses.Where(r => r.Id == id && r.OpenedAt == null).ExecuteUpdateAsync(set => set.SetProperty(r => r.OpenedAt, now), cancellationToken);
+            }
+
+            await Reporting.ResponseTallies.RefreshAsync(db, id, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
-            // A scanner and the person opened it at once: the other view is recorded.
+            // A scanner and the person opened it at once: the other view is recorded (and counted when it qualified).
         }
         finally
         {
@@ -88,6 +109,7 @@ internal sealed class SignupFlow(
             response.DeclineReason = null;
             response.WithdrawReason = null;
             response.AnsweredAt = now;
+            response.OpenedAt ??= now;
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
@@ -131,6 +153,7 @@ internal sealed class SignupFlow(
             SignupAudit.Record(db, new SignupAuditEntry(Actor(link), wasVolunteer ? "response.updated" : "response.volunteered", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now));
             await QueueConfirmationAsync(link, token, SignupAnswer.Volunteered, Facts(response), approvalNote, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await Reporting.ResponseTallies.RefreshAsync(db, response.Id, cancellationToken);
             return AnswerOutcome.Done;
         }, cancellationToken);
 
@@ -148,6 +171,7 @@ internal sealed class SignupFlow(
             response.State = ResponseState.Declined;
             response.DeclineReason = reason;
             response.AnsweredAt = now;
+            response.OpenedAt ??= now;
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
@@ -158,6 +182,7 @@ internal sealed class SignupFlow(
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            await Reporting.ResponseTallies.RefreshAsync(db, response.Id, cancellationToken);
             return AnswerOutcome.Done;
         }, cancellationToken);
 
@@ -206,12 +231,14 @@ internal sealed class SignupFlow(
             response.State = ResponseState.Withdrawn;
             response.WithdrawReason = reason;
             response.AnsweredAt = now;
+            response.OpenedAt ??= now;
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
             SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.withdrawn", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now));
             await QueueConfirmationAsync(link, token, SignupAnswer.Withdrawn, [], null, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await Reporting.ResponseTallies.RefreshAsync(db, response.Id, cancellationToken);
             return AnswerOutcome.Done;
         }, cancellationToken);
 
@@ -227,6 +254,7 @@ internal sealed class SignupFlow(
 
         var now = time.GetUtcNow();
         response = new SignupResponse { NoticeId = link.NoticeId, EmployeeId = link.EmployeeId, FirstViewedAt = now, UpdatedAt = now };
+        Reporting.ResponseTallies.Stamp(response, link.Employee);
         db.Responses.Add(response);
         await db.SaveChangesAsync(cancellationToken);
         return response;

@@ -6,7 +6,8 @@ using Notices.Signup.Tokens;
 namespace Notices.Signup.Respond;
 
 /// <summary>A sign-up link that checked out: the notice, the person, and whether answers are still taken.</summary>
-internal sealed record ResolvedLink(ReleasedNotice Notice, StaffMember Employee, bool Open)
+/// <param name="DeliveredAt">When the notice email reached the relay (for telling a person's first view from a scanner's).</param>
+internal sealed record ResolvedLink(ReleasedNotice Notice, StaffMember Employee, bool Open, DateTimeOffset? DeliveredAt = null)
 {
     public Guid NoticeId => Notice.Id;
 
@@ -52,6 +53,6 @@ internal sealed class SignupLinks(IReleasedNotices notices, IStaffDirectory dire
         }
 
         var open = notice.State == ReleasedNoticeState.Open && now < notice.ResponseDeadline;
-        return new ResolvedLink(notice, employee, open);
+        return new ResolvedLink(notice, employee, open, invitation.DeliveredAt);
     }
 }

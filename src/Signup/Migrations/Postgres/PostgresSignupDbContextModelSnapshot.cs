@@ -326,6 +326,23 @@ namespace Notices.Signup.Migrations.Postgres
                     b.ToTable("reply_keys", "signup");
                 });
 
+            modelBuilder.Entity("Notices.Signup.Reporting.NoticeTally", b =>
+                {
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("NoticeId", "Key");
+
+                    b.ToTable("notice_tallies", "signup");
+                });
+
             modelBuilder.Entity("Notices.Signup.Responses.SignupResponse", b =>
                 {
                     b.Property<long>("Id")
@@ -343,6 +360,10 @@ namespace Notices.Signup.Migrations.Postgres
                     b.Property<string>("DeclineReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<string>("DutyState")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
 
                     b.Property<DateOnly?>("EarliestAvailable")
                         .HasColumnType("date");
@@ -364,8 +385,23 @@ namespace Notices.Signup.Migrations.Postgres
                     b.Property<DateTimeOffset>("FirstViewedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Grade")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("JobSeries")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<Guid>("NoticeId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Organization")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(30)
@@ -377,6 +413,14 @@ namespace Notices.Signup.Migrations.Postgres
                         .HasColumnType("character varying(4000)");
 
                     b.Property<int?>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TalliedKeys")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<int>("TalliedVersion")
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("UpdatedAt")

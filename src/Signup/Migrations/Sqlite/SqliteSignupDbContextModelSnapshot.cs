@@ -310,6 +310,23 @@ namespace Notices.Signup.Migrations.Sqlite
                     b.ToTable("reply_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Notices.Signup.Reporting.NoticeTally", b =>
+                {
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NoticeId", "Key");
+
+                    b.ToTable("notice_tallies", (string)null);
+                });
+
             modelBuilder.Entity("Notices.Signup.Responses.SignupResponse", b =>
                 {
                     b.Property<long>("Id")
@@ -324,6 +341,10 @@ namespace Notices.Signup.Migrations.Sqlite
 
                     b.Property<string>("DeclineReason")
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DutyState")
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("EarliestAvailable")
@@ -346,7 +367,22 @@ namespace Notices.Signup.Migrations.Sqlite
                     b.Property<long>("FirstViewedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Grade")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobSeries")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("NoticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Organization")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Phone")
@@ -359,6 +395,14 @@ namespace Notices.Signup.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TalliedKeys")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TalliedVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")

@@ -414,6 +414,28 @@ namespace Notices.Data.Migrations.Postgres
                             t.ExcludeFromMigrations();
                         });
                 });
+
+            modelBuilder.Entity("Notices.Reporting.DeliveryTally", b =>
+                {
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Bounced")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("NoticeId", "State", "Bounced", "Shard");
+
+                    b.ToTable("delivery_tallies", "notices");
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -268,6 +268,55 @@ internal static class DashboardQuick
         }
     }
 
+    /// <summary>`roster-memory`: the writers alone on generated rows (no database), the same memory sampling.</summary>
+    public static async Task WritersOnlyAsync(int rows)
+    {
+        var columns = RosterTable.Columns(RosterSelection.Approved);
+        async IAsyncEnumerable<IReadOnlyList<string>> Generate()
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                await Task.CompletedTask;
+                yield return [$"Person {i:D6}", $"E{i:D6}", "1801", "GS-12", "USCIS/Field Operations", "Houston, TX", "1. Houston, TX; 2. Laredo, TX", "2027-03-10", "202-555-0100", "Pat Supervisor", "2026-12-05 13:00"];
+            }
+        }
+
+        foreach (var format in new[] { "csv", "xlsx" })
+        {
+            await MeasureAsync(format, async sink => format == "csv"
+                ? await RosterWriters.WriteCsvAsync(sink, columns, Generate(), CancellationToken.None)
+                : await RosterWriters.WriteXlsxAsync(sink, "Roster", columns, Generate(), CancellationToken.None));
+        }
+    }
+
+    private static async Task MeasureAsync(string label, Func<Stream, Task<int>> write)
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var wsBefore = process.WorkingSet64;
+        long heapPeak = heapBefore, wsPeak = wsBefore;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                heapPeak = Math.Max(heapPeak, GC.GetTotalMemory(false));
+                process.Refresh();
+                wsPeak = Math.Max(wsPeak, process.WorkingSet64);
+                await Task.Delay(5);
+            }
+        });
+        var sink = new CountingStream();
+        var rows = 0;
+        var elapsed = await ImportSubject.TimeAsync(async () => rows = await write(sink));
+        await stop.CancelAsync();
+        await sampler;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  writer {label,-4} {rows:N0} rows: {elapsed.TotalSeconds:F2} s, {sink.Length / 1_048_576.0:F1} MB out; peak managed heap +{(heapPeak - heapBefore) / 1_048_576.0:F1} MB, peak working set +{(wsPeak - wsBefore) / 1_048_576.0:F1} MB (sampled every 5 ms)"));
+    }
+
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static double P95(List<double> values) => values.Order().ElementAt(Math.Min(values.Count - 1, (int)Math.Ceiling(values.Count * 0.95) - 1));

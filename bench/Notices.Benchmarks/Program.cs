@@ -77,6 +77,13 @@ if (args.Length > 0 && args[0] == "dashboard-quick")
     return 0;
 }
 
+// `roster-memory [--rows N]`: the roster writers alone on generated rows, with peak memory.
+if (args.Length > 0 && args[0] == "roster-memory")
+{
+    await DashboardQuick.WritersOnlyAsync(Option("--rows", 50_000));
+    return 0;
+}
+
 // `signup-load [--people N] [--tokens N] [--provider sqlite|postgres] [--duration 20s] [--connections 64] [--threads 2]`:
 // GET /s/{token} on the real service under wrk, beside bare Kestrel.
 if (args.Length > 0 && args[0] == "signup-load")

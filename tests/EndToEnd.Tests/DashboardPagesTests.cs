@@ -93,6 +93,34 @@ public sealed class DashboardPagesTests(Browser browser, RunningService service)
         }
     }
 
+    [Fact]
+    public async Task The_dashboard_follows_a_send_without_a_reload()
+    {
+        // Paused with every row queued, so the page loads mid-send; then the send resumes and the workers deliver.
+        var notice = await service.App.SeedReleasedNoticeAsync(30, paused: true, firstRecipient: 500);
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri);
+        await page.Page.SignInAsync("ada.lovelace", RunningService.AdminId, NoticesRoles.Releaser);
+        await page.GotoAsync($"/notices/{notice.Id}/responses");
+        Assert.Equal("0", await page.Page.Locator("td[data-count='funnel.delivered.0']").InnerTextAsync());
+        Assert.Contains("Follow the send without script", await page.Page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+
+        using var releaser = await ApiAsync(RunningService.AdminId, NoticesRoles.Releaser);
+        using (var resumed = await releaser.PostAsync(new Uri($"/api/notices/{notice.Id}/resume", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        }
+
+        // The script polls every five seconds: the table and the bar's label follow, the page is never reloaded.
+        await page.Page.EvaluateAsync("() => { window.__notReloaded = true; }");
+        await page.Page.WaitForFunctionAsync(
+            "() => document.querySelector(\"td[data-count='funnel.delivered.0']\").textContent === '30'",
+            null,
+            new PageWaitForFunctionOptions { Timeout = 60_000, PollingInterval = 200 });
+        Assert.Equal("30", await page.Page.Locator("text[data-bar-value='funnel.delivered.0']").TextContentAsync());
+        Assert.True(await page.Page.EvaluateAsync<bool>("() => window.__notReloaded === true"));
+        await page.AssertAccessibleAsync();
+    }
+
     private async Task<HttpClient> ApiAsync(string employeeId, params string[] roles)
     {
         var client = new HttpClient { BaseAddress = service.BaseUri };

@@ -140,6 +140,30 @@ internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
         return [.. members.OrderBy(m => m.EmployeeId, StringComparer.Ordinal)];
     }
 
+    public async Task<IReadOnlyList<OrganizationUnit>> OrganizationsAsync(CancellationToken cancellationToken = default)
+    {
+        var leaves = await db.Employees.AsNoTracking()
+            .GroupBy(e => e.Organization)
+            .Select(g => new { g.Key, People = g.Count(e => e.Status != EmployeeStatus.Separated) })
+            .ToListAsync(cancellationToken);
+        var tree = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var leaf in leaves)
+        {
+            var path = OrganizationPath.Normalize(leaf.Key);
+            for (var end = path.IndexOf('/'); ; end = path.IndexOf('/', end + 1))
+            {
+                var ancestor = end < 0 ? path : path[..end];
+                tree[ancestor] = tree.GetValueOrDefault(ancestor) + leaf.People;
+                if (end < 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        return [.. tree.Select(p => new OrganizationUnit(p.Key, p.Value))];
+    }
+
     private static readonly System.Linq.Expressions.Expression<Func<Employee, StaffMember>> ToMember = e => new StaffMember(
         e.EmployeeId, e.DisplayName, e.Email, e.JobSeries, e.PayPlan, e.Grade, e.PositionTitle,
         e.Organization, e.DutyCity, e.DutyState, e.SupervisorId, e.Status);

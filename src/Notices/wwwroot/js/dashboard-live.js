@@ -10,7 +10,7 @@
   }
 
   var api = root.getAttribute('data-api');
-  var labelWidth = 150, room = 400 - 150 - 46;
+  var labelWidth = 180, room = 480 - 180 - 56;
 
   function n(value) {
     return Number(value).toLocaleString('en-US');

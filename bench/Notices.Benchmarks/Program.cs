@@ -69,6 +69,21 @@ if (args.Length > 0 && args[0] == "release-quick")
     return 0;
 }
 
+// `dashboard-quick [--people N] [--responses N] [--roster N] [--runs N]`: the per-notice dashboard of a real release on
+// PostgreSQL, beside a GROUP BY baseline, then the roster's memory while streaming.
+if (args.Length > 0 && args[0] == "dashboard-quick")
+{
+    await DashboardQuick.RunAsync(Option("--people", 250_000), Option("--responses", 20_000), Option("--roster", 50_000), Option("--runs", 30));
+    return 0;
+}
+
+// `roster-memory [--rows N]`: the roster writers alone on generated rows, with peak memory.
+if (args.Length > 0 && args[0] == "roster-memory")
+{
+    await DashboardQuick.WritersOnlyAsync(Option("--rows", 50_000));
+    return 0;
+}
+
 // `signup-load [--people N] [--tokens N] [--provider sqlite|postgres] [--duration 20s] [--connections 64] [--threads 2]`:
 // GET /s/{token} on the real service under wrk, beside bare Kestrel.
 if (args.Length > 0 && args[0] == "signup-load")
@@ -144,6 +159,13 @@ if (args.Length > 0 && args[0] == "notice-email-sample")
     using var message = sample.Prepared.Build(NoticeEmailSubject.Recipient(3), NoticeEmailSubject.Link(3), NoticeEmailSubject.MessageId(3));
     using var stdout = Console.OpenStandardOutput();
     message.WriteTo(stdout);
+    return 0;
+}
+
+// `replies-quick [--seconds N]`: reading replies (parse, checks, trim, decide) beside a bare MimeMessage.Load.
+if (args.Length > 0 && args[0] == "replies-quick")
+{
+    ReplyMix.Quick(Option("--seconds", 10));
     return 0;
 }
 

@@ -34,6 +34,12 @@ public static class SignupModule
             .ValidateDataAnnotations()
             .Validate(o => Notices.Templates.ZonedTime.TryFind(o.TimeZone, out _), "Notices:TimeZone is not a known time zone (use an IANA id such as America/New_York).")
             .ValidateOnStart();
+        services.AddOptions<Reporting.ReportingOptions>()
+            .BindConfiguration(Reporting.ReportingOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddScoped<Reporting.IResponseReport, Reporting.ResponseReport>();
+        services.AddHostedService<Reporting.TallyBackfill>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UnknownLinkLimiter>();
         services.AddScoped<SignupLinks>();

@@ -29,6 +29,7 @@ public enum ApprovalRequestReason
 /// <param name="Standard">The notice's approval standard.</param>
 /// <param name="DueText">When a reminder or escalation follows (working days).</param>
 /// <param name="Link">The request in the portal.</param>
+/// <param name="ReplyTag">The short tag that lets a reply find the request (<c>[AR-…]</c>, added to the subject); null when replies are not read.</param>
 public sealed record ApprovalRequestEmailModel(
     ApprovalRequestReason Reason,
     string ApproverName,
@@ -39,11 +40,17 @@ public sealed record ApprovalRequestEmailModel(
     string Preferences,
     string Standard,
     string DueText,
-    Uri Link) : IEmailModel
+    Uri Link,
+    string? ReplyTag = null) : IEmailModel
 {
     public static Type Template => EmailTemplate.Of<ApprovalRequestEmail>();
 
-    public string Subject => Reason switch
+    public string Subject => ReplyTag is null ? BaseSubject : $"{BaseSubject} {ReplyTag}";
+
+    /// <summary>Whether the approver may decide by replying.</summary>
+    public bool MayReply => ReplyTag is not null;
+
+    private string BaseSubject => Reason switch
     {
         ApprovalRequestReason.Reminder => $"Reminder: approval needed for {EmployeeName}",
         ApprovalRequestReason.Escalated => $"Escalated: approval needed for {EmployeeName}",

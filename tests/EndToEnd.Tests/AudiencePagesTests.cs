@@ -39,6 +39,8 @@ public sealed class AudienceService : IAsyncLifetime
             DirectoryCsv.Row(AuthorId, name: "Ada Lovelace", email: "ada.lovelace@agency.example"),
             DirectoryCsv.Row("E3", name: "Grace Hopper", series: "0930", grade: "13", state: "TX"),
             .. Enumerable.Range(4, 20).Select(i => DirectoryCsv.Row("E" + i, supervisor: AuthorId)),
+            DirectoryCsv.Row("E30", series: "0905", grade: "14", org: "USCIS/Office of the Chief Counsel", state: "MD"),
+            DirectoryCsv.Row("E31", series: "2210", grade: "13", org: "USCIS/Management Directorate/Office of Information Technology", state: "DC"),
         ]));
         if (!loaded.Accepted)
         {

@@ -30,7 +30,6 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         await page.Page.GetByLabel("Duty locations").FillAsync("Houston, TX, 20\nEl Paso, TX");
         await page.Page.GetByLabel("Duties").FillAsync("Case management");
         await page.Page.GetByLabel("Particularly needed series").FillAsync("1801");
-        await page.Page.GetByLabel("Job series").FillAsync("1801");
         await FillDatesAsync(page.Page);
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
         await page.Page.WaitForURLAsync(url => !url.EndsWith("/notices/new", StringComparison.Ordinal));
@@ -173,6 +172,58 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         var tag = await page.Page.Locator("dd .usa-tag", new() { HasText = "1801" }).EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
         Assert.NotEqual("rgb(181, 9, 9)", tag);
         await page.AssertAccessibleAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task When_someone_else_saved_first_the_text_typed_is_kept_and_both_versions_are_shown(bool phone)
+    {
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri, phone);
+        await page.Page.SignInAsync("ada.lovelace", RunningService.AdminId, NoticesRoles.Author);
+        var title = phone ? "Conflict on a phone" : "Conflict at a desk";
+        await page.GotoAsync("/notices/new");
+        await page.Page.GetByLabel("Title", new() { Exact = true }).FillAsync(title);
+        await page.Page.GetByLabel("Summary", new() { Exact = true }).FillAsync("Sixty-day details in Houston.");
+        await page.Page.GetByLabel("Body", new() { Exact = true }).FillAsync("The first text.");
+        await page.Page.GetByLabel("Sender's name").FillAsync("Office of the Director");
+        await page.Page.GetByLabel("Reply-to address").FillAsync("director@agency.example");
+        await page.Page.GetByLabel("Duty locations").FillAsync("Houston, TX, 20");
+        await FillDatesAsync(page.Page);
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        await page.Page.WaitForURLAsync(url => !url.EndsWith("/notices/new", StringComparison.Ordinal));
+        var id = new Uri(page.Page.Url).AbsolutePath.Split('/')[^1];
+
+        // Ada starts editing; a colleague saves another title meanwhile.
+        await page.GotoAsync($"/notices/{id}/edit");
+        await page.Page.GetByLabel("Body", new() { Exact = true }).FillAsync("Ada's long and careful paragraph.");
+        await using (var colleague = await PageUnderTest.OpenAsync(browser, service.BaseUri))
+        {
+            await colleague.Page.SignInAsync("Grace", RunningService.EmployeeId, NoticesRoles.Author);
+            await colleague.GotoAsync($"/notices/{id}/edit");
+            await colleague.Page.GetByLabel("Title", new() { Exact = true }).FillAsync(title + ", retitled by Grace");
+            await colleague.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+            await colleague.Page.WaitForURLAsync(url => url.EndsWith($"/notices/{id}", StringComparison.Ordinal));
+        }
+
+        // Ada saves: nothing she typed is lost, and she sees both versions side by side (stacked on a phone).
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        var conflict = page.Page.Locator("#save-conflict");
+        await Assertions.Expect(conflict).ToContainTextAsync("Someone else saved this notice first");
+        await Assertions.Expect(conflict).ToBeFocusedAsync();
+        Assert.Equal("Ada's long and careful paragraph.", await page.Page.GetByLabel("Body", new() { Exact = true }).InputValueAsync());
+        var versions = page.Page.Locator("#both-versions");
+        await Assertions.Expect(versions.Locator("tr[data-field=title]")).ToContainTextAsync(title + ", retitled by Grace");
+        await Assertions.Expect(versions.Locator("tr[data-field=body]")).ToContainTextAsync("Ada's long and careful paragraph.");
+        await Assertions.Expect(versions.Locator("tr[data-field=body]")).ToContainTextAsync("The first text.");
+        Assert.True(await page.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= (phone ? 390 : 1280));
+        await page.AssertAccessibleAsync();
+
+        // Saving again keeps Ada's version, by choice.
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
+        await page.Page.WaitForURLAsync(url => url.EndsWith($"/notices/{id}", StringComparison.Ordinal));
+        Assert.Equal(title, await page.Page.Locator("h1").InnerTextAsync());
+        await Assertions.Expect(page.Page.Locator("main")).ToContainTextAsync("Ada's long and careful paragraph.");
     }
 
     private static async Task FillDatesAsync(IPage page)

@@ -62,6 +62,8 @@ internal sealed class PageUnderTest : IAsyncDisposable
     /// </summary>
     public async Task AssertAccessibleAsync(bool enterFrames = true)
     {
+        await ScreenshotAsync();
+
         var violations = await Accessibility.ViolationsAsync(Page, enterFrames);
         Assert.True(violations.Count == 0, $"axe-core on {Page.Url}:{Environment.NewLine}{string.Join(Environment.NewLine, violations)}");
 
@@ -75,6 +77,24 @@ internal sealed class PageUnderTest : IAsyncDisposable
         {
             Assert.True(_problems.Count == 0, $"{Page.Url}:{Environment.NewLine}{string.Join(Environment.NewLine, _problems)}");
         }
+    }
+
+    /// <summary>
+    /// With NOTICES_TEST_SCREENSHOTS set to a folder, saves the whole page there (named by time, path and width), so a
+    /// person can look at every state the tests check, as HR would see it.
+    /// </summary>
+    private async Task ScreenshotAsync()
+    {
+        if (Environment.GetEnvironmentVariable("NOTICES_TEST_SCREENSHOTS") is not { Length: > 0 } folder)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        var path = new Uri(Page.Url).AbsolutePath.Trim('/').Replace('/', '_');
+        var width = Page.ViewportSize?.Width ?? 1280;
+        var name = $"{DateTime.UtcNow:HHmmss.fff}-{(path.Length == 0 ? "home" : path)}-{width}.png";
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = true });
     }
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();

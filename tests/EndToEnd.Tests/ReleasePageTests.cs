@@ -20,7 +20,7 @@ public sealed partial class ReleasePageTests(Browser browser, AudienceService se
             await Assertions.Expect(author.Page.Locator(".usa-tag", new() { HasText = "submitted" })).ToBeVisibleAsync();
 
             await author.GotoAsync($"/notices/{service.NoticeId}/release");
-            var refusal = author.Page.Locator(".usa-alert--warning");
+            var refusal = author.Page.Locator(".usa-alert--warning[aria-labelledby=two-person-heading]");
             Assert.Equal("Another releaser must release this notice", await refusal.Locator("h2").InnerTextAsync());
             var sentence = await refusal.Locator("p").InnerTextAsync();
             Assert.Matches("^[A-Z].*\\.$", sentence);

@@ -11,7 +11,11 @@ public sealed record AudiencePreviewResult(
     Dictionary<string, int> ByGrade,
     Dictionary<string, int> ByOrg,
     Dictionary<string, int> ByState,
-    List<AudienceSampleResult> Sample);
+    List<AudienceSampleResult> Sample,
+    List<AudienceWarningResult> Warnings);
+
+/// <summary>A warning about an audience: its kind (such as <c>large-share</c>), the field it concerns, and the words shown.</summary>
+public sealed record AudienceWarningResult(string Kind, string? Field, string Message);
 
 public sealed record AudienceSampleResult(string EmployeeId, string DisplayName, string JobSeries, string Grade, string Organization, string DutyState);
 

@@ -360,6 +360,8 @@ public static class GraphMailIntents
     {
         ["Notices:Mail:Inbound:Source"] = "Graph",
         ["Notices:Mail:Inbound:Graph:Mailbox"] = mailbox,
+        // These tests drive the source by hand (ReadRepliesAsync); the pipeline is tested with the reader on.
+        ["Notices:Mail:Inbound:BackgroundReader"] = "false",
     };
 
     /// <summary>One round of the app's inbound source; every message is marked processed unless told otherwise.</summary>

@@ -173,7 +173,7 @@ public static partial class PageForms
         return await client.PostAsync(page, content);
     }
 
-    /// <summary>The compose form's fields for a valid notice (lists one item per line).</summary>
+    /// <summary>The compose form's fields for a valid notice (lists one item per line; the audience has its own page).</summary>
     public static Dictionary<string, string> ComposeFields(string title = "Volunteers needed: 60-day details")
     {
         var now = DateTimeOffset.UtcNow;
@@ -195,11 +195,6 @@ public static partial class PageForms
             ["standard"] = "Approve unless the absence would have an extreme negative effect.",
             ["reminderAfterDays"] = "3",
             ["escalateAfterDays"] = "7",
-            ["series"] = "1801",
-            ["payPlan"] = "GS",
-            ["gradeMin"] = "11",
-            ["gradeMax"] = "13",
-            ["statuses"] = "active",
         };
     }
 

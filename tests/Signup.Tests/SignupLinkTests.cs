@@ -147,7 +147,7 @@ public sealed class SignupLinkTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         // The default permit (100 refusals per client) is what is counted; the window is widened from its default of
         // 5 minutes so that a slow machine cannot see it renew mid-run (it did once, at a load average of 19).
-        await using var app = new NoticesAppFactory(db, new(NoMail) { ["Notices:Signup:UnknownLinksWindow"] = "01:00:00" });
+        await using var app = new NoticesAppFactory(db, new Dictionary<string, string>(NoMail) { ["Notices:Signup:UnknownLinksWindow"] = "01:00:00" });
         var scenario = await app.SeedSignupScenarioAsync(recipients: 1);
         using var client = app.CreateClient();
 

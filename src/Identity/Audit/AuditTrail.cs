@@ -67,4 +67,34 @@ public interface IAuditTrail
     /// <summary>Everything a person did, or that was done on their behalf, oldest first.</summary>
     /// <param name="employeeOrUserId">The actor id recorded (a user's stable id or an employee id).</param>
     Task<AuditPage> ForPersonAsync(string employeeOrUserId, int page, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>Records matching every criterion set in <paramref name="filter"/>, newest first (the audit page and API).</summary>
+    Task<AuditPage> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>Every record matching <paramref name="filter"/>, newest first, streamed a chunk at a time (exports).</summary>
+    IAsyncEnumerable<AuditEntry> StreamAsync(AuditFilter filter, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What to search the audit trail for; every criterion that is set must hold.</summary>
+public sealed record AuditFilter
+{
+    /// <summary>Exactly this subject (<c>notice/…</c>, <c>approval/42</c>).</summary>
+    public AuditSubject? Subject { get; init; }
+
+    /// <summary>Who acted: a stable actor id, or an employee id (which also matches <c>employee:ID</c>, the id a sign-up link acts as).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>A person as actor or as the one acted for (on whose behalf), by actor id or employee id.</summary>
+    public string? Person { get; init; }
+
+    /// <summary>The action, or a prefix ending in a dot (<c>approval.</c> for every approval action).</summary>
+    public string? Action { get; init; }
+
+    public AuditChannel? Channel { get; init; }
+
+    /// <summary>From this instant (inclusive), UTC.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Before this instant (exclusive), UTC.</summary>
+    public DateTimeOffset? To { get; init; }
 }

@@ -25,6 +25,9 @@ public static class NoticesPolicies
     /// <summary>Reads notices, their audience and their delivery: authors and releasers (a releaser must find what to release).</summary>
     public const string NoticeReader = "NoticeReader";
 
+    /// <summary>Follows answers, dashboards and rosters: authors, releasers and admins (leadership and HR).</summary>
+    public const string ResponsesReader = "ResponsesReader";
+
     /// <summary>Browses the staff directory: admins and authors.</summary>
     public const string DirectoryReader = "DirectoryReader";
 

@@ -26,6 +26,14 @@ public interface IMailOutbox
 
     /// <summary>A queued message's delivery, by its Message-ID (with or without angle brackets); null when it is not ours.</summary>
     Task<OutboxMailStatus?> FindAsync(string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that the message with <paramref name="messageId"/> bounced (a delivery status notification reported its
+    /// recipient undeliverable): the row keeps its delivery state and gets <see cref="OutboxMailStatus.BouncedAt"/>
+    /// and the reported status. Recording the same bounce again changes nothing. Null when the message is not ours.
+    /// </summary>
+    /// <param name="detail">The reported status, e.g. <c>5.1.1 failed</c> (no address, no body).</param>
+    Task<OutboxMailStatus?> RecordBounceAsync(string messageId, string detail, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Who a queued message goes to and what it is about. One recipient per message.</summary>
@@ -83,7 +91,8 @@ public sealed record OutboxMailStatus(
     string? EmployeeId,
     int Attempts,
     DateTimeOffset? SentAt,
-    string? LastDetail)
+    string? LastDetail,
+    DateTimeOffset? BouncedAt = null)
 {
     public bool IsFinal => State is "sent" or "failed" or "unknown" or "cancelled";
 }

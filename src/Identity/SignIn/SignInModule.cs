@@ -87,6 +87,7 @@ internal static partial class SignInModule
             .AddPolicy(NoticesPolicies.Releaser, p => p.RequireRole(NoticesRoles.Releaser))
             .AddPolicy(NoticesPolicies.Admin, p => p.RequireRole(NoticesRoles.Admin))
             .AddPolicy(NoticesPolicies.NoticeReader, p => p.RequireRole(NoticesRoles.Author, NoticesRoles.Releaser))
+            .AddPolicy(NoticesPolicies.ResponsesReader, p => p.RequireRole(NoticesRoles.Author, NoticesRoles.Releaser, NoticesRoles.Admin))
             .AddPolicy(NoticesPolicies.DirectoryReader, p => p.RequireRole(NoticesRoles.Admin, NoticesRoles.Author))
             .AddPolicy(NoticesPolicies.Employee, p => p.RequireAuthenticatedUser().RequireClaim(NoticesClaimTypes.EmployeeId))
             .AddPolicy(NoticesPolicies.Supervisor, p => p.RequireAuthenticatedUser()

@@ -12,6 +12,13 @@ internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
             .Select(ToMember)
             .FirstOrDefaultAsync(cancellationToken);
 
+    public async Task<IReadOnlyList<StaffMember>> FindManyAsync(IReadOnlyCollection<string> employeeIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(employeeIds);
+        var ids = employeeIds.Distinct(StringComparer.Ordinal).ToList();
+        return ids.Count == 0 ? [] : await db.Employees.AsNoTracking().Where(e => ids.Contains(e.EmployeeId)).Select(ToMember).ToListAsync(cancellationToken);
+    }
+
     public async Task<StaffMember?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         var normalized = EmailRules.Normalize(email);
@@ -131,6 +138,30 @@ internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
             .Select(ToMember)
             .ToListAsync(cancellationToken);
         return [.. members.OrderBy(m => m.EmployeeId, StringComparer.Ordinal)];
+    }
+
+    public async Task<IReadOnlyList<OrganizationUnit>> OrganizationsAsync(CancellationToken cancellationToken = default)
+    {
+        var leaves = await db.Employees.AsNoTracking()
+            .GroupBy(e => e.Organization)
+            .Select(g => new { g.Key, People = g.Count(e => e.Status != EmployeeStatus.Separated) })
+            .ToListAsync(cancellationToken);
+        var tree = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var leaf in leaves)
+        {
+            var path = OrganizationPath.Normalize(leaf.Key);
+            for (var end = path.IndexOf('/'); ; end = path.IndexOf('/', end + 1))
+            {
+                var ancestor = end < 0 ? path : path[..end];
+                tree[ancestor] = tree.GetValueOrDefault(ancestor) + leaf.People;
+                if (end < 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        return [.. tree.Select(p => new OrganizationUnit(p.Key, p.Value))];
     }
 
     private static readonly System.Linq.Expressions.Expression<Func<Employee, StaffMember>> ToMember = e => new StaffMember(

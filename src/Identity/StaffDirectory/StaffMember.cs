@@ -60,6 +60,12 @@ public sealed record StaffBreakdown(
         new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>());
 }
 
+/// <summary>
+/// One organisation in the directory's tree: a path that someone is in, or an ancestor of one. <see cref="People"/>
+/// counts the staff who are not separated at the path or anywhere below it.
+/// </summary>
+public sealed record OrganizationUnit(string Path, int People);
+
 /// <summary>One page of a directory query, ordered by employee id.</summary>
 public sealed record StaffPage(int Total, IReadOnlyList<StaffMember> Items);
 
@@ -67,6 +73,9 @@ public sealed record StaffPage(int Total, IReadOnlyList<StaffMember> Items);
 public interface IStaffDirectory
 {
     Task<StaffMember?> FindAsync(string employeeId, CancellationToken cancellationToken = default);
+
+    /// <summary>The people with these ids that the directory holds (any status), in no particular order; for a batch (a roster chunk), not the whole agency.</summary>
+    Task<IReadOnlyList<StaffMember>> FindManyAsync(IReadOnlyCollection<string> employeeIds, CancellationToken cancellationToken = default);
 
     /// <summary>Case-insensitive.</summary>
     Task<StaffMember?> FindByEmailAsync(string email, CancellationToken cancellationToken = default);
@@ -91,4 +100,10 @@ public interface IStaffDirectory
     /// then every count/size-th), so a sample shows the breadth of an audience and is the same on every call.
     /// </summary>
     Task<IReadOnlyList<StaffMember>> SampleAsync(StaffFilter filter, int size, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The organisation tree as the directory has it, ordered by path: every organisation anyone is in (separated
+    /// people included), with each of its ancestors. One GROUP BY over the organisations, folded here.
+    /// </summary>
+    Task<IReadOnlyList<OrganizationUnit>> OrganizationsAsync(CancellationToken cancellationToken = default);
 }

@@ -2,15 +2,18 @@ using Notices.Audience.EmailPreview;
 using Notices.Audience.Preview;
 using Notices.Audience.Save;
 using Notices.Audience.TestSend;
+using Notices.Audience.Warnings;
 using Notices.Identity.Authorization;
 
 namespace Notices.Audience;
 
-/// <summary>The Audience feature: audience preview: counts, breakdown, sample, rendered email, test send.</summary>
+/// <summary>The Audience feature: audience preview: counts, breakdown, warnings, sample, rendered email, test send.</summary>
 internal static class AudienceModule
 {
     public static WebApplicationBuilder AddAudience(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<AudienceWarningOptions>().BindConfiguration(AudienceWarningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<AudienceWarnings>();
         builder.Services.AddScoped<AudiencePreviewer>();
         builder.Services.AddScoped<SaveAudienceHandler>();
         builder.Services.AddScoped<NoticeEmailPreviewer>();

@@ -25,6 +25,8 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    public DbSet<Reporting.DeliveryTally> DeliveryTallies => Set<Reporting.DeliveryTally>();
+
     public DbSet<Delivery.Throttling.SendGrant> SendGrants => Set<Delivery.Throttling.SendGrant>();
 
     public DbSet<Delivery.Throttling.SendGrantMinute> SendGrantMinutes => Set<Delivery.Throttling.SendGrantMinute>();
@@ -94,6 +96,13 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
         });
 
         SendBudget(modelBuilder);
+
+        // Kept by triggers on the outbox (see the DeliveryTallies migration); the app only reads it.
+        modelBuilder.Entity<Reporting.DeliveryTally>(t =>
+        {
+            t.ToTable("delivery_tallies");
+            t.HasKey(x => new { x.NoticeId, x.State, x.Bounced, x.Shard });
+        });
     }
 
     private static void SendBudget(ModelBuilder modelBuilder)

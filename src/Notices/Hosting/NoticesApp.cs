@@ -5,6 +5,7 @@ using Notices.Delivery.Progress;
 using Notices.Identity;
 using Notices.Identity.Database;
 using Notices.Mail;
+using Notices.Reporting;
 using Notices.Signup;
 
 namespace Notices.Hosting;
@@ -22,6 +23,7 @@ internal static class NoticesApp
         builder.AddAudience();
         builder.AddDelivery();
         builder.AddDeliveryProgress();
+        builder.AddReporting();
         return builder;
     }
 
@@ -37,6 +39,7 @@ internal static class NoticesApp
         app.MapAudience();
         app.MapDelivery();
         app.MapDeliveryProgress();
+        app.MapReporting();
         return app;
     }
 }

@@ -65,7 +65,18 @@ internal sealed class ApprovalDecisions(
     ApprovalMail mail,
     TimeProvider time)
 {
-    public async Task<DecisionResult> DecideAsync(long id, Approver approver, bool approve, string? justification, SignupChannel channel, CancellationToken cancellationToken)
+    public Task<DecisionResult> DecideAsync(long id, Approver approver, bool approve, string? justification, SignupChannel channel, CancellationToken cancellationToken) =>
+        DecideCoreAsync(id, approver, approve, justification, channel, null, null, cancellationToken);
+
+    /// <summary>
+    /// An approver's emailed reply decides: the same path as a portal decision (one winner, the employee told, the
+    /// audit record on channel Email naming the reply's Message-ID). <paramref name="withDecision"/> runs inside the
+    /// decision's transaction, so the reply's record and our confirmation commit with the decision or not at all.
+    /// </summary>
+    public Task<DecisionResult> DecideByReplyAsync(long id, Approver approver, bool approve, string? justification, string replyMessageId, Func<SignupDbContext, Task> withDecision, CancellationToken cancellationToken) =>
+        DecideCoreAsync(id, approver, approve, justification, SignupChannel.Email, "reply " + replyMessageId, withDecision, cancellationToken);
+
+    private async Task<DecisionResult> DecideCoreAsync(long id, Approver approver, bool approve, string? justification, SignupChannel channel, string? auditDetail, Func<SignupDbContext, Task>? withDecision, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var request = await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
@@ -123,8 +134,14 @@ internal sealed class ApprovalDecisions(
             await mail.QueueDecisionAsync(db, decided, notice, employee, link, cancellationToken);
         }
 
-        SignupAudit.Record(db, new SignupAuditEntry(approver.Actor.Id, approve ? "approval.approved" : "approval.denied", SignupSubject.Approval, id, channel, true, now, null, onBehalfOf));
+        SignupAudit.Record(db, new SignupAuditEntry(approver.Actor.Id, approve ? "approval.approved" : "approval.denied", SignupSubject.Approval, id, channel, true, now, auditDetail, onBehalfOf));
+        if (withDecision is not null)
+        {
+            await withDecision(db);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
+        await Reporting.ResponseTallies.RefreshAsync(db, decided.ResponseId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return DecisionResult.Applied(state);
     }
@@ -169,6 +186,8 @@ internal sealed class ApprovalDecisions(
 
         SignupAudit.Record(db, new SignupAuditEntry(admin.Actor.Id, "approval.reopened", SignupSubject.Approval, id, channel, true, now, "reason given"));
         await db.SaveChangesAsync(cancellationToken);
+        var reopened = await db.Approvals.AsNoTracking().Where(a => a.Id == id).Select(a => a.ResponseId).FirstAsync(cancellationToken);
+        await Reporting.ResponseTallies.RefreshAsync(db, reopened, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return DecisionResult.Applied(ApprovalState.Pending);
     }

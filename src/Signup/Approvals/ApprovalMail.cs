@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Notices.Identity.Mail;
 using Notices.Identity.StaffDirectory;
+using Notices.Signup.Inbound;
 using Notices.Signup.Released;
+using Notices.Signup.Replies;
 using Notices.Templates;
 using Notices.Templates.Emails;
 
@@ -11,9 +13,16 @@ namespace Notices.Signup.Approvals;
 /// <summary>
 /// The approval emails, each queued through the durable outbox in the transaction of the change behind it
 /// (transactional mail goes ahead of any bulk notice send). References are <c>approval/{id}</c> so replies and
-/// bounces can be matched back.
+/// bounces can be matched back. When replies are read, a request to a named approver carries a reply key (see
+/// <see cref="ReplyKey"/>): in the Reply-To plus address, as a tag in the subject, and bound to our Message-ID.
 /// </summary>
-internal sealed class ApprovalMail(IMailOutbox outbox, IStaffDirectory directory, IEmailLinks links, IOptions<SignupOptions> options)
+internal sealed class ApprovalMail(
+    IMailOutbox outbox,
+    IStaffDirectory directory,
+    IEmailLinks links,
+    IOptions<SignupOptions> options,
+    IOptions<InboundMailOptions> inbound,
+    TimeProvider time)
 {
     public static string Reference(long approvalId) => $"approval/{approvalId}";
 
@@ -46,6 +55,8 @@ internal sealed class ApprovalMail(IMailOutbox outbox, IStaffDirectory directory
             : reason == ApprovalRequestReason.Reminder
                 ? $"If nobody decides within {notice.EscalateAfterDays} working days of receiving it, it moves to the next supervisor up."
                 : $"You will get a reminder after {notice.ReminderAfterDays} working days; after {notice.EscalateAfterDays} working days it moves to the next supervisor up.";
+        // Only a named approver can answer by email: the HR queue's shared address is nobody in particular.
+        IssuedReplyKey? key = employeeId is not null && inbound.Value.Source != InboundMailSourceKind.None ? ReplyKeys.Issue() : null;
         var model = new ApprovalRequestEmailModel(
             reason,
             name,
@@ -56,8 +67,9 @@ internal sealed class ApprovalMail(IMailOutbox outbox, IStaffDirectory directory
             preferences.Count == 0 ? "none given" : string.Join("; ", preferences.Select((p, i) => $"{i + 1}. {p}")),
             notice.ApprovalStandard,
             due,
-            RequestLink(request.Id));
-        await outbox.QueueAsync(db, model, new MailEnvelope
+            RequestLink(request.Id),
+            key is { } issued ? ReplyKeys.SubjectTag(issued.Tag) : null);
+        var queued = await outbox.QueueAsync(db, model, new MailEnvelope
         {
             To = to,
             ToName = name,
@@ -69,7 +81,21 @@ internal sealed class ApprovalMail(IMailOutbox outbox, IStaffDirectory directory
                 _ => "approval-request",
             },
             Reference = Reference(request.Id),
+            ReplyTo = key is { } k ? inbound.Value.ReplyAddressFor(k.Key) : null,
         }, cancellationToken);
+        if (key is { } stored && employeeId is not null)
+        {
+            // Saved with the caller's change, in its transaction: the key exists exactly when the email does.
+            db.Set<ReplyKey>().Add(new ReplyKey
+            {
+                ApprovalId = request.Id,
+                ApproverEmployeeId = employeeId,
+                KeyHash = stored.KeyHash,
+                TagHash = stored.TagHash,
+                MessageId = queued.MessageId,
+                CreatedAt = time.GetUtcNow(),
+            });
+        }
     }
 
     public async Task QueueDecisionAsync(DbContext db, ApprovalRequest request, ReleasedNotice notice, StaffMember employee, Uri signupLink, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Notices.Identity.Audit;
 using Notices.Signup.Approvals;
 using Notices.Signup.Inbound;
+using Notices.Signup.Replies;
 using Notices.Signup.Responses;
 
 namespace Notices.Signup.Database;
@@ -21,6 +22,12 @@ internal abstract class SignupDbContext(DbContextOptions options) : DbContext(op
     public DbSet<ApprovalRequest> Approvals => Set<ApprovalRequest>();
 
     public DbSet<Delegation> Delegations => Set<Delegation>();
+
+    public DbSet<Reporting.NoticeTally> Tallies => Set<Reporting.NoticeTally>();
+
+    public DbSet<ReplyKey> ReplyKeys => Set<ReplyKey>();
+
+    public DbSet<ProcessedReply> ProcessedReplies => Set<ProcessedReply>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -46,6 +53,18 @@ internal abstract class SignupDbContext(DbContextOptions options) : DbContext(op
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.NoticeId, x.EmployeeId }).IsUnique();
             e.HasIndex(x => new { x.NoticeId, x.State });
+            e.Property(x => x.JobSeries).HasMaxLength(8);
+            e.Property(x => x.Grade).HasMaxLength(16);
+            e.Property(x => x.Organization).HasMaxLength(200);
+            e.Property(x => x.DutyState).HasMaxLength(8);
+            e.Property(x => x.TalliedKeys).HasConversion(JsonList.Converter, JsonList.Comparer).HasMaxLength(8000);
+        });
+
+        modelBuilder.Entity<Reporting.NoticeTally>(e =>
+        {
+            e.ToTable("notice_tallies");
+            e.HasKey(x => new { x.NoticeId, x.Key });
+            e.Property(x => x.Key).HasMaxLength(300);
         });
 
         modelBuilder.Entity<ApprovalRequest>(e =>
@@ -74,6 +93,32 @@ internal abstract class SignupDbContext(DbContextOptions options) : DbContext(op
             e.Property(x => x.CreatedBy).HasMaxLength(200);
             e.HasIndex(x => new { x.DelegateEmployeeId, x.To });
             e.HasIndex(x => new { x.SupervisorEmployeeId, x.To });
+        });
+
+        modelBuilder.Entity<ReplyKey>(e =>
+        {
+            e.ToTable("reply_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.ApproverEmployeeId).HasMaxLength(64);
+            e.Property(x => x.KeyHash).HasMaxLength(32);
+            e.Property(x => x.TagHash).HasMaxLength(32);
+            e.Property(x => x.MessageId).HasMaxLength(255);
+            e.HasIndex(x => x.KeyHash).IsUnique();
+            e.HasIndex(x => x.TagHash);
+            e.HasIndex(x => x.MessageId);
+            e.HasIndex(x => x.ApprovalId);
+        });
+
+        modelBuilder.Entity<ProcessedReply>(e =>
+        {
+            e.ToTable("processed_replies");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.MessageId).HasMaxLength(255);
+            e.Property(x => x.Source).HasMaxLength(200);
+            e.Property(x => x.Reason).HasMaxLength(400);
+            e.Property(x => x.SenderHash).HasMaxLength(32);
+            e.HasIndex(x => x.MessageId).IsUnique();
+            e.HasIndex(x => new { x.SenderHash, x.ReceivedAt });
         });
 
         modelBuilder.MapAuditTrail();

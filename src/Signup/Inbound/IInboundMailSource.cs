@@ -28,6 +28,18 @@ public interface IInboundMailSource
 
     /// <summary>Done with this message: the source moves or removes it (for Graph, to the processed folder).</summary>
     Task MarkProcessedAsync(InboundMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Done with this message, which decided nothing (refused, unmatched, unreadable): the source files it with the
+    /// refused messages, keeping <paramref name="reason"/> where its kind of mailbox allows, for a person to look at.
+    /// </summary>
+    Task SetAsideAsync(InboundMessage message, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits until new mail may be there: at most <see cref="PollInterval"/>, less when the source is told of new
+    /// mail (IMAP IDLE). The default simply waits the interval.
+    /// </summary>
+    Task WaitForMailAsync(CancellationToken cancellationToken) => Task.Delay(PollInterval, cancellationToken);
 }
 
 /// <summary>A message as it arrived: parsed, with every header intact, and its raw bytes (what was received, byte for byte).</summary>

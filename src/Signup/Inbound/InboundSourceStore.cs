@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Notices.Signup.Database;
+using Notices.Signup.Inbound.Folder;
 using Notices.Signup.Inbound.Graph;
+using Notices.Signup.Inbound.Imap;
+using Notices.Signup.Replies;
 
 namespace Notices.Signup.Inbound;
 
@@ -84,16 +87,39 @@ internal static class InboundMailServices
     public static IHostApplicationBuilder AddInboundMail(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<InboundMailOptions>().BindConfiguration(InboundMailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<InboundMailOptions>, InboundMailOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<InboundSourceStore>();
 
         builder.Services.AddOptions<GraphInboundOptions>().BindConfiguration(GraphInboundOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GraphInboundOptions>, GraphInboundOptionsValidator>();
+        builder.Services.AddOptions<FolderInboundOptions>().BindConfiguration(FolderInboundOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var inbound = builder.Configuration.GetSection(InboundMailOptions.Section).Get<InboundMailOptions>() ?? new InboundMailOptions();
-        if (inbound.Source == InboundMailSourceKind.Graph)
+        switch (inbound.Source)
         {
-            builder.Services.AddSingleton<GraphInboundMailSource>();
-            builder.Services.AddSingleton<IInboundMailSource>(sp => sp.GetRequiredService<GraphInboundMailSource>());
+            case InboundMailSourceKind.Graph:
+                builder.Services.AddSingleton<GraphInboundMailSource>();
+                builder.Services.AddSingleton<IInboundMailSource>(sp => sp.GetRequiredService<GraphInboundMailSource>());
+                break;
+            case InboundMailSourceKind.Folder:
+                builder.Services.AddSingleton<FolderInboundMailSource>();
+                builder.Services.AddSingleton<IInboundMailSource>(sp => sp.GetRequiredService<FolderInboundMailSource>());
+                builder.Services.AddSingleton<IReplyDropFolder, ReplyDropFolder>();
+                break;
+            case InboundMailSourceKind.Imap:
+                builder.AddImapInbound();
+                break;
+        }
+
+        if (inbound.Source != InboundMailSourceKind.None)
+        {
+            builder.Services.AddScoped<ReplyProcessor>();
+            builder.Services.TryAddSingleton<ReplyMetrics>();
+            builder.Services.AddSingleton<ReplyReader>();
+            if (inbound.BackgroundReader)
+            {
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyReader>());
+            }
         }
 
         return builder;

@@ -28,7 +28,8 @@ public interface IReleasedNotices
 }
 
 /// <summary>A sign-up link's subject: one recipient of one notice.</summary>
-public sealed record Invitation(Guid NoticeId, string EmployeeId);
+/// <param name="DeliveredAt">When the relay accepted their email; null until then (or when the host does not know).</param>
+public sealed record Invitation(Guid NoticeId, string EmployeeId, DateTimeOffset? DeliveredAt = null);
 
 public enum ReleasedNoticeState
 {

@@ -36,46 +36,62 @@ internal sealed class SignupFlow(
     IEmailLinks links,
     TimeProvider time)
 {
-    /// <summary>
-    /// The page's view of the person's answer and, for someone who volunteered, its latest approval request. A GET passes
-    /// <paramref name="recordFirstView"/>: when the person has no row yet, one is inserted holding only the time of the
-    /// first view (for the funnel). The insert is a single statement that does nothing when a scanner and the person open
-    /// the link at the same moment, so a race neither fails nor logs an error. (One query for the answer, a second only
-    /// when there can be a request: a projection of both in one query makes EF number every request in the table.)
-    /// </summary>
-    public async Task<ResponseView> ViewAsync(ResolvedLink link, bool recordFirstView, CancellationToken cancellationToken)
+    /// <param name="countsAsOpened">The view looks like a person's, not a scanner's (<see cref="Reporting.OpenedRule"/>).</param>
+    public async Task RecordViewAsync(ResolvedLink link, bool countsAsOpened, CancellationToken cancellationToken)
+    {
+        var seen = await db.Responses.AsNoTracking()
+            .Where(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId)
+            .Select(r => new { r.Id, r.OpenedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (seen is not null && (seen.OpenedAt is not null || !countsAsOpened))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            long id;
+            if (seen is null)
+            {
+                var response = new SignupResponse { NoticeId = link.NoticeId, EmployeeId = link.EmployeeId, FirstViewedAt = now, UpdatedAt = now, OpenedAt = countsAsOpened ? now : null };
+                Reporting.ResponseTallies.Stamp(response, link.Employee);
+                db.Responses.Add(response);
+                await db.SaveChangesAsync(cancellationToken);
+                id = response.Id;
+            }
+            else
+            {
+                id = seen.Id;
+                await db.Responses.Where(r => r.Id == id && r.OpenedAt == null).ExecuteUpdateAsync(set => set.SetProperty(r => r.OpenedAt, now), cancellationToken);
+            }
+
+            await Reporting.ResponseTallies.RefreshAsync(db, id, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A scanner and the person opened it at once: the other view is recorded (and counted when it qualified).
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public async Task<ResponseView> ViewAsync(ResolvedLink link, CancellationToken cancellationToken)
     {
         var response = await db.Responses.AsNoTracking()
             .FirstOrDefaultAsync(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId, cancellationToken);
-        if (response is null)
-        {
-            if (recordFirstView)
-            {
-                await RecordFirstViewAsync(link, cancellationToken);
-            }
-
-            return new ResponseView(null, null, null);
-        }
-
         ApprovalRequest? approval = null;
-        if (response.State is ResponseState.Volunteered or ResponseState.Withdrawn)
+        // Only someone who volunteered (or withdrew) can have a request: views of other answers skip the second query.
+        if (response?.State is ResponseState.Volunteered or ResponseState.Withdrawn)
         {
-            approval = await db.Approvals.AsNoTracking()
-                .Where(a => a.ResponseId == response.Id)
-                .OrderByDescending(a => a.Id)
-                .FirstOrDefaultAsync(cancellationToken);
+            approval = await db.Approvals.AsNoTracking().Where(a => a.ResponseId == response.Id).OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
         }
 
         return new ResponseView(response, approval, approval?.DecidedByName);
-    }
-
-    /// <summary>Inserts the person's row with its first view, unless it exists. True when this call inserted it.</summary>
-    public async Task<bool> RecordFirstViewAsync(ResolvedLink link, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var sql = FirstViewSql.For(db);
-        var inserted = await db.Database.ExecuteSqlRawAsync(sql, [link.NoticeId, link.EmployeeId, now, now], cancellationToken);
-        return inserted == 1;
     }
 
     public Task<AnswerOutcome> VolunteerAsync(ResolvedLink link, string token, VolunteerAnswer answer, CancellationToken cancellationToken) =>
@@ -94,6 +110,7 @@ internal sealed class SignupFlow(
             response.DeclineReason = null;
             response.WithdrawReason = null;
             response.AnsweredAt = now;
+            response.OpenedAt ??= now;
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
@@ -137,6 +154,7 @@ internal sealed class SignupFlow(
             SignupAudit.Record(db, new SignupAuditEntry(Actor(link), wasVolunteer ? "response.updated" : "response.volunteered", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now));
             await QueueConfirmationAsync(link, token, SignupAnswer.Volunteered, Facts(response), approvalNote, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await Reporting.ResponseTallies.RefreshAsync(db, response.Id, cancellationToken);
             return AnswerOutcome.Done;
         }, cancellationToken);
 
@@ -154,6 +172,7 @@ internal sealed class SignupFlow(
             response.State = ResponseState.Declined;
             response.DeclineReason = reason;
             response.AnsweredAt = now;
+            response.OpenedAt ??= now;
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
@@ -164,6 +183,7 @@ internal sealed class SignupFlow(
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            await Reporting.ResponseTallies.RefreshAsync(db, response.Id, cancellationToken);
             return AnswerOutcome.Done;
         }, cancellationToken);
 
@@ -212,12 +232,14 @@ internal sealed class SignupFlow(
             response.State = ResponseState.Withdrawn;
             response.WithdrawReason = reason;
             response.AnsweredAt = now;
+            response.OpenedAt ??= now;
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
             SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.withdrawn", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now));
             await QueueConfirmationAsync(link, token, SignupAnswer.Withdrawn, [], null, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await Reporting.ResponseTallies.RefreshAsync(db, response.Id, cancellationToken);
             return AnswerOutcome.Done;
         }, cancellationToken);
 
@@ -233,6 +255,7 @@ internal sealed class SignupFlow(
 
         var now = time.GetUtcNow();
         response = new SignupResponse { NoticeId = link.NoticeId, EmployeeId = link.EmployeeId, FirstViewedAt = now, UpdatedAt = now };
+        Reporting.ResponseTallies.Stamp(response, link.Employee);
         db.Responses.Add(response);
         await db.SaveChangesAsync(cancellationToken);
         return response;

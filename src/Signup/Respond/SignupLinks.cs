@@ -7,7 +7,8 @@ using Notices.Signup.Tokens;
 namespace Notices.Signup.Respond;
 
 /// <summary>A sign-up link that checked out: the notice, the person, and whether answers are still taken.</summary>
-internal sealed record ResolvedLink(ReleasedNotice Notice, StaffMember Employee, bool Open)
+/// <param name="DeliveredAt">When the notice email reached the relay (for telling a person's first view from a scanner's).</param>
+internal sealed record ResolvedLink(ReleasedNotice Notice, StaffMember Employee, bool Open, DateTimeOffset? DeliveredAt = null)
 {
     public Guid NoticeId => Notice.Id;
 
@@ -52,7 +53,7 @@ internal sealed class SignupLinks(
         }
 
         var open = notice.State == ReleasedNoticeState.Open && now < notice.ResponseDeadline;
-        return new ResolvedLink(notice, employee, open);
+        return new ResolvedLink(notice, employee, open, invitation.DeliveredAt);
     }
 
     /// <summary>
@@ -74,7 +75,8 @@ internal sealed class SignupLinks(
         }
 
         var employee = await directory.FindAsync(invitation.EmployeeId, cancellationToken);
-        if (employee is not null)
+        // Held only once delivery is recorded: the delivery time decides whether a view looks like a scanner's.
+        if (employee is not null && invitation.DeliveredAt is not null)
         {
             cache.Set(hash, (invitation, employee));
         }

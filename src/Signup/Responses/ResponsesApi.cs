@@ -39,14 +39,12 @@ internal sealed record ResponsesSummary(
 /// <summary>GET /api/notices/{id}/responses: the funnel and the answers for one notice (authors, releasers, admins).</summary>
 internal static class ResponsesApi
 {
-    public const string ReadersPolicy = "ResponsesReader";
-
     public static void Map(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/api/notices/{id:guid}/responses", ListAsync).WithTags("Responses").WithName("ListResponses")
-            .RequireAuthorization(policy => policy.RequireRole(NoticesRoles.Author, NoticesRoles.Releaser, NoticesRoles.Admin));
+            .RequireAuthorization(NoticesPolicies.ResponsesReader);
 
     private static async Task<Results<Ok<ResponsesSummary>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        Guid id, [FromQuery] int? page, [FromQuery] int? pageSize, SignupDbContext db, IReleasedNotices notices, CancellationToken cancellationToken)
+        Guid id, [FromQuery] int? page, [FromQuery] int? pageSize, SignupDbContext db, IReleasedNotices notices, Reporting.IResponseReport report, CancellationToken cancellationToken)
     {
         var notice = await notices.GetAsync(id, cancellationToken);
         if (notice is null)
@@ -61,13 +59,9 @@ internal static class ResponsesApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["The page starts at 1 and holds 1 to 1000 items."] });
         }
 
+        // The same tallies as the dashboards, so every view of the funnel agrees.
+        var funnel = await report.FunnelAsync(id, cancellationToken);
         var responses = db.Responses.AsNoTracking().Where(r => r.NoticeId == id);
-        var states = await responses.GroupBy(r => r.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var approvals = await db.Approvals.AsNoTracking().Where(a => a.NoticeId == id)
-            .GroupBy(a => a.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        int Count(ResponseState s) => states.Where(x => x.Key == s).Sum(x => x.Count);
-        int Approvals(params ApprovalState[] s) => approvals.Where(x => s.Contains(x.Key)).Sum(x => x.Count);
-
         var answered = responses.Where(r => r.State != null);
         var total = await answered.CountAsync(cancellationToken);
         var rows = await answered.OrderBy(r => r.EmployeeId).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
@@ -83,13 +77,13 @@ internal static class ResponsesApi
 
         return TypedResults.Ok(new ResponsesSummary(
             notice.RecipientCount,
-            states.Sum(x => x.Count),
-            Count(ResponseState.Volunteered),
-            Count(ResponseState.Declined),
-            Count(ResponseState.Withdrawn),
-            Approvals(ApprovalState.Approved),
-            Approvals(ApprovalState.Denied),
-            Approvals(ApprovalState.Pending, ApprovalState.Escalated),
+            funnel.Opened,
+            funnel.Volunteered,
+            funnel.Declined,
+            funnel.Withdrawn,
+            funnel.Approved,
+            funnel.Denied,
+            funnel.Pending,
             total,
             number,
             size,

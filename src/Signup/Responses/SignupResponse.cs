@@ -40,6 +40,27 @@ internal sealed class SignupResponse
     public string? WithdrawReason { get; set; }
 
     public int Version { get; set; }
+
+    /// <summary>When a view first counted as opened (see <c>OpenedRule</c>); null while only scanner-like fetches came.</summary>
+    public DateTimeOffset? OpenedAt { get; set; }
+
+    // The person as the directory showed them at the first view, for the breakdowns (a later directory change does not
+    // move a counted answer between values).
+    public string? JobSeries { get; set; }
+
+    /// <summary>Pay plan and grade, "GS-13" (a plan without grades alone).</summary>
+    public string? Grade { get; set; }
+
+    /// <summary>The top two segments of the organisation path.</summary>
+    public string? Organization { get; set; }
+
+    public string? DutyState { get; set; }
+
+    /// <summary>The tallies this response is counted under (see <c>ResponseTallies</c>).</summary>
+    public List<string> TalliedKeys { get; set; } = [];
+
+    /// <summary>Bumped with each change of <see cref="TalliedKeys"/>: two refreshes of one response never both apply.</summary>
+    public int TalliedVersion { get; set; }
 }
 
 internal enum ResponseState

@@ -24,8 +24,8 @@ public sealed class AudiencePagesTests(AudienceFixture fixture) : IClassFixture<
         var html = await client.GetStringAsync(new Uri($"/notices/{id}/audience", UriKind.Relative));
 
         Assert.Contains($"{want.Count.ToString("N0", CultureInfo.InvariantCulture)} {(want.Count == 1 ? "person matches" : "people match")} these rules.", html, StringComparison.Ordinal);
-        Assert.Contains("value=\"1801\"", html, StringComparison.Ordinal);
-        Assert.Contains("value=\"TX, CA\"", html, StringComparison.Ordinal);
+        Assert.Matches("<textarea[^>]*id=\"audience-series\"[^>]*>1801</textarea>", html);
+        Assert.Matches("<textarea[^>]*id=\"audience-states\"[^>]*>TX&#xA;CA</textarea>", html);
         Assert.Contains("id=\"by-state\"", html, StringComparison.Ordinal);
         Assert.Contains("src=\"/js/audience-builder.js\"", html, StringComparison.Ordinal);
     }

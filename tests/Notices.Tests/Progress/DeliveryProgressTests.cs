@@ -92,7 +92,7 @@ public sealed partial class DeliveryProgressTests
         var root = json.RootElement;
         // The contract, exactly and in order: no helper properties (remaining, done) leak into the answer.
         Assert.Equal(
-            ["total", "queued", "sending", "sent", "deferred", "failed", "unknown", "cancelled", "ratePerSecond", "estimatedFinish", "state", "paused", "percentDone", "finished"],
+            ["total", "queued", "sending", "sent", "deferred", "failed", "unknown", "cancelled", "ratePerSecond", "estimatedFinish", "state", "paused", "bounced", "percentDone", "finished"],
             root.EnumerateObject().Select(p => p.Name));
 
         Assert.Equal(10, root.GetProperty("total").GetInt32());

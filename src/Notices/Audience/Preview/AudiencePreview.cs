@@ -1,17 +1,19 @@
 using System.Globalization;
+using Notices.Audience.Warnings;
 using Notices.Composing;
 using Notices.Identity.StaffDirectory;
 
 namespace Notices.Audience.Preview;
 
-/// <summary>What the audience preview answers: the count, its breakdown and a sample of recipients.</summary>
+/// <summary>What the audience preview answers: the count, its breakdown, a sample of recipients and the warnings.</summary>
 internal sealed record AudiencePreview(
     int Count,
     IReadOnlyDictionary<string, int> BySeries,
     IReadOnlyDictionary<string, int> ByGrade,
     IReadOnlyDictionary<string, int> ByOrg,
     IReadOnlyDictionary<string, int> ByState,
-    IReadOnlyList<AudienceSampleMember> Sample);
+    IReadOnlyList<AudienceSampleMember> Sample,
+    IReadOnlyList<AudienceWarning> Warnings);
 
 /// <param name="Grade">Pay plan and grade, "GS-13"; the plan alone when it has no grades.</param>
 internal sealed record AudienceSampleMember(string EmployeeId, string DisplayName, string JobSeries, string Grade, string Organization, string DutyState)
@@ -27,23 +29,29 @@ internal sealed record AudienceSampleMember(string EmployeeId, string DisplayNam
 /// Resolves audience rules against the directory: the counts come from GROUP BY queries and the sample from one
 /// streamed pass over the matching ids, so previewing the whole agency never loads it.
 /// </summary>
-internal sealed class AudiencePreviewer(IStaffDirectory directory)
+internal sealed class AudiencePreviewer(IStaffDirectory directory, AudienceWarnings warnings)
 {
     public const int DefaultSampleSize = 20;
     public const int MaxSampleSize = 100;
 
-    public async Task<AudiencePreview> PreviewAsync(AudienceRules rules, int sampleSize, CancellationToken cancellationToken)
+    /// <param name="rules">Validated rules.</param>
+    /// <param name="neededSeries">The notice's particularly needed series, for the warning when none of them is in the audience.</param>
+    /// <param name="sampleSize">How many recipients to sample; 0 for none.</param>
+    /// <param name="cancellationToken">Cancels the directory queries.</param>
+    public async Task<AudiencePreview> PreviewAsync(AudienceRules rules, IReadOnlyList<string> neededSeries, int sampleSize, CancellationToken cancellationToken)
     {
         var filter = rules.ToStaffFilter();
         var breakdown = await directory.BreakdownAsync(filter, cancellationToken);
         var sample = sampleSize == 0 || breakdown.Count == 0 ? [] : await directory.SampleAsync(filter, sampleSize, cancellationToken);
+        var found = await warnings.CheckAsync(rules, breakdown.Count, breakdown.BySeries, neededSeries, cancellationToken);
         return new AudiencePreview(
             breakdown.Count,
             Ordered(breakdown.BySeries, k => k),
             Ordered(breakdown.ByGrade, GradeOrder),
             Ordered(breakdown.ByOrganization, k => k),
             Ordered(breakdown.ByState, k => k),
-            [.. sample.Select(AudienceSampleMember.From)]);
+            [.. sample.Select(AudienceSampleMember.From)],
+            found);
     }
 
     public async Task<IReadOnlyList<AudienceSampleMember>> SampleAsync(AudienceRules rules, int size, CancellationToken cancellationToken) =>

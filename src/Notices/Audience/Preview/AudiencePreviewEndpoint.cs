@@ -18,7 +18,7 @@ internal static class AudiencePreviewEndpoint
             .WithSummary("A sample of the notice's stored audience, spread evenly by employee id.");
         notices.MapPost("/{id:guid}/audience/preview", PreviewAsync)
             .WithName("PreviewAudience")
-            .WithSummary("The count, breakdown by series, grade, organisation and state, and a sample, for the notice's audience or the audience in the body.");
+            .WithSummary("The count, breakdown by series, grade, organisation and state, a sample and the warnings (an organisation that matches nobody, a particularly needed series absent, a large share of the agency, nobody), for the notice's audience or the audience in the body.");
     }
 
     private static async Task<Results<Ok<AudiencePreview>, NotFound, ValidationProblem>> PreviewAsync(
@@ -38,19 +38,19 @@ internal static class AudiencePreviewEndpoint
             });
         }
 
-        var stored = await db.Notices.AsNoTracking().Where(n => n.Id == id).Select(n => n.Audience).FirstOrDefaultAsync(cancellationToken);
+        var stored = await db.Notices.AsNoTracking().Where(n => n.Id == id).Select(n => new { n.Audience, n.Opportunity }).FirstOrDefaultAsync(cancellationToken);
         if (stored is null)
         {
             return TypedResults.NotFound();
         }
 
-        var (rules, errors) = AudienceRulesValidation.Validate(request?.Audience ?? AudienceRulesInput.From(stored));
+        var (rules, errors) = AudienceRulesValidation.Validate(request?.Audience ?? AudienceRulesInput.From(stored.Audience));
         if (rules is null)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await previewer.PreviewAsync(rules, size, cancellationToken));
+        return TypedResults.Ok(await previewer.PreviewAsync(rules, stored.Opportunity.ParticularlyNeededSeries, size, cancellationToken));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AudienceSampleMember>>, NotFound, ValidationProblem>> SampleAsync(

@@ -20,9 +20,9 @@ internal sealed class ReleasedNoticesForSignup(NoticesDbContext db, IMemoryCache
     {
         var row = await db.Outbox.AsNoTracking()
             .Where(o => o.TokenHash == tokenHash && o.NoticeId != null)
-            .Select(o => new { o.NoticeId, o.EmployeeId })
+            .Select(o => new { o.NoticeId, o.EmployeeId, o.SentAt })
             .FirstOrDefaultAsync(cancellationToken);
-        return row is null ? null : new Invitation(row.NoticeId!.Value, row.EmployeeId);
+        return row is null ? null : new Invitation(row.NoticeId!.Value, row.EmployeeId, row.SentAt);
     }
 
     public async Task<ReleasedNotice?> GetAsync(Guid noticeId, CancellationToken cancellationToken = default)

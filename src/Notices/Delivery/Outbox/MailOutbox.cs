@@ -104,13 +104,35 @@ internal sealed partial class MailOutbox(
         var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
         var row = await db.Outbox.AsNoTracking()
             .Where(o => o.MessageId == id)
-            .Select(o => new { o.Id, o.MessageId, o.State, o.Category, o.Reference, o.NoticeId, o.EmployeeId, o.Attempts, o.SentAt, o.LastDetail })
+            .Select(o => new { o.Id, o.MessageId, o.State, o.Category, o.Reference, o.NoticeId, o.EmployeeId, o.Attempts, o.SentAt, o.LastDetail, o.BouncedAt })
             .FirstOrDefaultAsync(cancellationToken);
         return row is null
             ? null
             : new OutboxMailStatus(
                 row.Id, row.MessageId, OutboxSql.Name(row.State), row.Category ?? "notice", row.Reference, row.NoticeId,
-                row.EmployeeId.Length == 0 ? null : row.EmployeeId, row.Attempts, row.SentAt, row.LastDetail);
+                row.EmployeeId.Length == 0 ? null : row.EmployeeId, row.Attempts, row.SentAt, row.LastDetail, row.BouncedAt);
+    }
+
+    public async Task<OutboxMailStatus?> RecordBounceAsync(string messageId, string detail, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        var id = messageId.Trim().TrimStart('<').TrimEnd('>');
+        var reported = "bounced: " + (string.IsNullOrWhiteSpace(detail) ? "undeliverable" : detail.Trim());
+        reported = reported.Length > 200 ? reported[..200] : reported;
+        var now = time.GetUtcNow();
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+            var marked = await db.Outbox
+                .Where(o => o.MessageId == id && o.BouncedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(o => o.BouncedAt, now).SetProperty(o => o.LastDetail, reported).SetProperty(o => o.UpdatedAt, now), cancellationToken);
+            if (marked == 1)
+            {
+                LogBounced(logger, id);
+            }
+        }
+
+        return await FindAsync(id, cancellationToken);
     }
 
     private async Task<MimeMessage> BuildAsync<TModel>(TModel model, MailEnvelope envelope, CancellationToken cancellationToken)
@@ -137,6 +159,9 @@ internal sealed partial class MailOutbox(
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
     }
+
+    [LoggerMessage(LogLevel.Warning, "Message {MessageId} bounced: its recipient is undeliverable")]
+    private static partial void LogBounced(ILogger logger, string messageId);
 
     [LoggerMessage(LogLevel.Information, "Queued {Category} email {Row} to {Recipient}")]
     private static partial void LogQueued(ILogger logger, string category, long row, string recipient);

@@ -87,6 +87,9 @@ internal sealed class OutboxMessage
 
     public DateTimeOffset? SentAt { get; set; }
 
+    /// <summary>When a delivery status notification reported the recipient undeliverable (the state stays as the relay left it).</summary>
+    public DateTimeOffset? BouncedAt { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

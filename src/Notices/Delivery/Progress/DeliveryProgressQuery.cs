@@ -14,6 +14,7 @@ namespace Notices.Delivery.Progress;
 /// <param name="RatePerSecond">Messages per second over the last minute (or since the first send within it).</param>
 /// <param name="EstimatedFinish">When the rows still to send will be done at that rate; null when nothing is
 /// moving (paused, not started, finished) or there is nothing left.</param>
+/// <param name="Bounced">Recipients whose message was sent and then reported undeliverable by a bounce (counted within Sent).</param>
 internal sealed record DeliveryProgress(
     int Total,
     int Queued,
@@ -26,7 +27,8 @@ internal sealed record DeliveryProgress(
     double RatePerSecond,
     DateTimeOffset? EstimatedFinish,
     string State,
-    bool Paused)
+    bool Paused,
+    int Bounced = 0)
 {
     /// <summary>Rows a worker will still try: queued, in flight or waiting to retry.</summary>
     [JsonIgnore]
@@ -67,6 +69,7 @@ internal sealed class DeliveryProgressQuery(NoticesDbContext db, TimeProvider ti
             .ToDictionaryAsync(g => g.State, g => g.Count, cancellationToken);
         int Count(OutboxState state) => counts.GetValueOrDefault(state);
 
+        var bounced = await db.Outbox.AsNoTracking().CountAsync(o => o.NoticeId == noticeId && o.BouncedAt != null, cancellationToken);
         var now = time.GetUtcNow();
         var since = now - RateWindow;
         var recent = db.Outbox.AsNoTracking().Where(o => o.NoticeId == noticeId && o.State == OutboxState.Sent && o.SentAt >= since);
@@ -93,7 +96,8 @@ internal sealed class DeliveryProgressQuery(NoticesDbContext db, TimeProvider ti
             RatePerSecond: Math.Round(rate, 1),
             EstimatedFinish: null,
             State: notice.State.ToName(),
-            Paused: notice.DeliveryPaused);
+            Paused: notice.DeliveryPaused,
+            Bounced: bounced);
 
         return rate > 0 && !progress.Finished && !notice.DeliveryPaused
             ? progress with { EstimatedFinish = now + TimeSpan.FromSeconds(Math.Ceiling(progress.Remaining / rate)) }

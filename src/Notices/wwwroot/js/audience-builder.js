@@ -1,11 +1,14 @@
 // Live counts for the audience builder (/notices/{id}/audience). The page works without this script: its
-// "Update count" button posts the form and the server answers the same count. Here, each change to a field
-// asks the preview API for the count of the rules as typed and updates the polite live region.
+// "Update count" button posts the form and the server answers the same count, breakdown and warnings. Here, each
+// change to a field asks the preview API about the rules as typed and redraws the count (a polite live region), the
+// warnings and the breakdown tables with the same markup as the server's (AudienceWarningList, AudienceBreakdown).
 (function () {
   "use strict";
 
   const form = document.getElementById("audience-form");
   const output = document.getElementById("live-count-text");
+  const warningsHost = document.getElementById("audience-warnings");
+  const breakdownHost = document.getElementById("breakdown");
   if (!form || !output) {
     return;
   }
@@ -18,8 +21,9 @@
   let timer = 0;
   let sequence = 0;
 
+  // Organisations are one per line; series, states and ids one per line or separated by commas.
   function list(element) {
-    const separator = element.dataset.audienceList === "lines" ? /\r?\n/ : /,/;
+    const separator = element.dataset.audienceList === "lines" ? /\r?\n/ : /[\r\n,]+/;
     return element.value.split(separator).map(function (v) { return v.trim(); }).filter(function (v) { return v.length > 0; });
   }
 
@@ -66,10 +70,18 @@
         if (response.ok) {
           const preview = await response.json();
           text = number.format(preview.count) + (preview.count === 1 ? " person matches" : " people match") + " these rules.";
+          if (mine === sequence) {
+            drawWarnings(preview.warnings || []);
+            drawBreakdown(preview);
+          }
         } else if (response.status === 400) {
           const problem = await response.json();
           const messages = Object.values(problem.errors || {}).flat();
           text = "Check the rules: " + (messages.length > 0 ? messages.join(" ") : "something is not valid.");
+          if (mine === sequence) {
+            drawWarnings([]);
+            stale();
+          }
         } else {
           text = "The count could not be updated (" + response.status + "). Use “Update count”.";
         }
@@ -81,6 +93,91 @@
     if (mine === sequence) {
       output.textContent = text;
     }
+  }
+
+  function element(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+
+  function drawWarnings(warnings) {
+    if (!warningsHost) { return; }
+    warningsHost.replaceChildren();
+    if (warnings.length === 0) { return; }
+    const box = element("div", "usa-alert usa-alert--warning margin-y-2");
+    box.id = "audience-warning-box";
+    const body = element("div", "usa-alert__body");
+    body.appendChild(element("h2", "usa-alert__heading", "Check the audience"));
+    const items = element("ul", "usa-list");
+    items.id = "audience-warning-list";
+    warnings.forEach(function (w) {
+      const item = element("li");
+      item.dataset.warning = w.kind;
+      if (w.field) {
+        const link = element("a", "usa-link", w.message);
+        link.href = "#audience-" + w.field;
+        item.appendChild(link);
+      } else {
+        item.textContent = w.message;
+      }
+      items.appendChild(item);
+    });
+    body.appendChild(items);
+    box.appendChild(body);
+    warningsHost.appendChild(box);
+  }
+
+  function table(id, caption, column, counts) {
+    const cell = element("div", "grid-col-12 tablet:grid-col-6");
+    const t = element("table", "usa-table usa-table--borderless usa-table--compact");
+    t.id = id;
+    t.appendChild(element("caption", null, caption));
+    const head = element("thead");
+    const headRow = element("tr");
+    const keyHead = element("th", null, column);
+    keyHead.scope = "col";
+    const countHead = element("th", "text-right", "People");
+    countHead.scope = "col";
+    headRow.append(keyHead, countHead);
+    head.appendChild(headRow);
+    const body = element("tbody");
+    Object.keys(counts).forEach(function (key) {
+      const row = element("tr");
+      const name = element("th", null, key);
+      name.scope = "row";
+      row.append(name, element("td", "text-right", number.format(counts[key])));
+      body.appendChild(row);
+    });
+    t.append(head, body);
+    cell.appendChild(t);
+    return cell;
+  }
+
+  // Rules that cannot be counted have no breakdown: say so rather than leave the last one standing.
+  function stale() {
+    if (!breakdownHost) { return; }
+    const heading = element("h2", null, "Breakdown");
+    heading.id = "breakdown-heading";
+    breakdownHost.replaceChildren(heading, element("p", null, "Correct the rules to see the breakdown."));
+  }
+
+  function drawBreakdown(preview) {
+    if (!breakdownHost) { return; }
+    const heading = element("h2", null, "Breakdown of the " + number.format(preview.count) + " recipients");
+    heading.id = "breakdown-heading";
+    if (preview.count === 0) {
+      breakdownHost.replaceChildren(heading, element("p", null, "Nobody matches these rules yet."));
+      return;
+    }
+    const grid = element("div", "grid-row grid-gap");
+    grid.append(
+      table("by-series", "By job series", "Series", preview.bySeries),
+      table("by-grade", "By pay plan and grade", "Pay plan and grade", preview.byGrade),
+      table("by-org", "By organisation", "Organisation", preview.byOrg),
+      table("by-state", "By duty state", "State", preview.byState));
+    breakdownHost.replaceChildren(heading, grid);
   }
 
   function schedule() {

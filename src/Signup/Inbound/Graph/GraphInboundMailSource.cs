@@ -112,6 +112,12 @@ internal sealed partial class GraphInboundMailSource(
         await MoveAsync(message.SourceId, Settings.ProcessedFolder, cancellationToken);
     }
 
+    public async Task SetAsideAsync(InboundMessage message, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await SetAsideAsync(message.SourceId, reason, cancellationToken);
+    }
+
     /// <summary>The message's MIME, size-capped and parsed; null (and set aside) when it is too large or not MIME.</summary>
     private async Task<InboundMessage?> FetchAsync(string id, CancellationToken cancellationToken)
     {

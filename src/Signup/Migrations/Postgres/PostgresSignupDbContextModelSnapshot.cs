@@ -229,6 +229,120 @@ namespace Notices.Signup.Migrations.Postgres
                     b.ToTable("inbound_sources", "signup");
                 });
 
+            modelBuilder.Entity("Notices.Signup.Replies.ProcessedReply", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Answered")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("ApprovalId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("SenderHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("SenderHash", "ReceivedAt");
+
+                    b.ToTable("processed_replies", "signup");
+                });
+
+            modelBuilder.Entity("Notices.Signup.Replies.ReplyKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ApprovalId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ApproverEmployeeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<byte[]>("TagHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApprovalId");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("TagHash");
+
+                    b.ToTable("reply_keys", "signup");
+                });
+
+            modelBuilder.Entity("Notices.Signup.Reporting.NoticeTally", b =>
+                {
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("NoticeId", "Key");
+
+                    b.ToTable("notice_tallies", "signup");
+                });
+
             modelBuilder.Entity("Notices.Signup.Responses.SignupResponse", b =>
                 {
                     b.Property<long>("Id")
@@ -246,6 +360,10 @@ namespace Notices.Signup.Migrations.Postgres
                     b.Property<string>("DeclineReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<string>("DutyState")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
 
                     b.Property<DateOnly?>("EarliestAvailable")
                         .HasColumnType("date");
@@ -267,8 +385,23 @@ namespace Notices.Signup.Migrations.Postgres
                     b.Property<DateTimeOffset>("FirstViewedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Grade")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("JobSeries")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<Guid>("NoticeId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Organization")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(30)
@@ -280,6 +413,14 @@ namespace Notices.Signup.Migrations.Postgres
                         .HasColumnType("character varying(4000)");
 
                     b.Property<int?>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TalliedKeys")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<int>("TalliedVersion")
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("UpdatedAt")

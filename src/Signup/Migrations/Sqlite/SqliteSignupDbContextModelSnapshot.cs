@@ -217,6 +217,116 @@ namespace Notices.Signup.Migrations.Sqlite
                     b.ToTable("inbound_sources", (string)null);
                 });
 
+            modelBuilder.Entity("Notices.Signup.Replies.ProcessedReply", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Answered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ApprovalId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("SenderHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("SenderHash", "ReceivedAt");
+
+                    b.ToTable("processed_replies", (string)null);
+                });
+
+            modelBuilder.Entity("Notices.Signup.Replies.ReplyKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ApprovalId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApproverEmployeeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TagHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApprovalId");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("TagHash");
+
+                    b.ToTable("reply_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Notices.Signup.Reporting.NoticeTally", b =>
+                {
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NoticeId", "Key");
+
+                    b.ToTable("notice_tallies", (string)null);
+                });
+
             modelBuilder.Entity("Notices.Signup.Responses.SignupResponse", b =>
                 {
                     b.Property<long>("Id")
@@ -231,6 +341,10 @@ namespace Notices.Signup.Migrations.Sqlite
 
                     b.Property<string>("DeclineReason")
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DutyState")
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("EarliestAvailable")
@@ -253,7 +367,22 @@ namespace Notices.Signup.Migrations.Sqlite
                     b.Property<long>("FirstViewedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Grade")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobSeries")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("NoticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Organization")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Phone")
@@ -266,6 +395,14 @@ namespace Notices.Signup.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TalliedKeys")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TalliedVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")

@@ -8,15 +8,15 @@ namespace Notices.Components.Pages.NoticePages;
 /// <summary>
 /// The compose form's fields: plain inputs, and lists as textareas with one item per line (a location is
 /// "City, ST, openings"). Converts to the API's <see cref="NoticeRequest"/> so the page and the API share the handlers
-/// and the validator; maps the validator's JSON field paths back to the inputs.
+/// and the validator; maps the validator's JSON field paths back to the inputs. The audience is not among them: it
+/// has one editor, the audience page (organisation picker, live count, warnings), and the form keeps the stored rules.
 /// </summary>
 internal static class ComposeFormFields
 {
     public static readonly string[] Names =
     [
         "title", "summary", "body", "senderName", "replyTo", "lengthDays", "startDate", "mayBeExtended", "locations", "duties",
-        "neededSeries", "timeZone", "deadline", "approvalRequired", "standard", "reminderAfterDays", "escalateAfterDays", "series", "payPlan",
-        "gradeMin", "gradeMax", "includeOrgs", "excludeOrgs", "states", "statuses", "includeEmployees", "excludeEmployees", "version",
+        "neededSeries", "timeZone", "deadline", "approvalRequired", "standard", "reminderAfterDays", "escalateAfterDays", "version",
     ];
 
     /// <summary>The form input that shows the error for a validator field path.</summary>
@@ -30,7 +30,7 @@ internal static class ComposeFormFields
         "responseDeadline" => "deadline",
         "timeZone" => "timeZone",
         "opportunity" => "lengthDays",
-        "audience" => "series",
+        "audience" => "audience",
         _ when path.StartsWith("opportunity.lengthDays", StringComparison.Ordinal) => "lengthDays",
         _ when path.StartsWith("opportunity.startDate", StringComparison.Ordinal) => "startDate",
         _ when path.StartsWith("opportunity.locations", StringComparison.Ordinal) => "locations",
@@ -39,16 +39,7 @@ internal static class ComposeFormFields
         _ when path.StartsWith("approval.standard", StringComparison.Ordinal) => "standard",
         _ when path.StartsWith("approval.reminderAfterDays", StringComparison.Ordinal) => "reminderAfterDays",
         _ when path.StartsWith("approval.escalateAfterDays", StringComparison.Ordinal) => "escalateAfterDays",
-        _ when path.StartsWith("audience.series", StringComparison.Ordinal) => "series",
-        _ when path.StartsWith("audience.payPlan", StringComparison.Ordinal) => "payPlan",
-        _ when path.StartsWith("audience.gradeMin", StringComparison.Ordinal) => "gradeMin",
-        _ when path.StartsWith("audience.gradeMax", StringComparison.Ordinal) => "gradeMax",
-        _ when path.StartsWith("audience.includeOrgs", StringComparison.Ordinal) => "includeOrgs",
-        _ when path.StartsWith("audience.excludeOrgs", StringComparison.Ordinal) => "excludeOrgs",
-        _ when path.StartsWith("audience.states", StringComparison.Ordinal) => "states",
-        _ when path.StartsWith("audience.statuses", StringComparison.Ordinal) => "statuses",
-        _ when path.StartsWith("audience.includeEmployees", StringComparison.Ordinal) => "includeEmployees",
-        _ when path.StartsWith("audience.excludeEmployees", StringComparison.Ordinal) => "excludeEmployees",
+        _ when path.StartsWith("audience.", StringComparison.Ordinal) => "audience",
         _ => "title",
     };
 
@@ -106,7 +97,6 @@ internal static class ComposeFormFields
         ["standard"] = ApprovalSettings.DefaultStandard,
         ["reminderAfterDays"] = "3",
         ["escalateAfterDays"] = "7",
-        ["statuses"] = "active",
         ["timeZone"] = timeZone,
     };
 
@@ -131,16 +121,6 @@ internal static class ComposeFormFields
         ["standard"] = notice.Approval.Standard,
         ["reminderAfterDays"] = notice.Approval.ReminderAfterDays.ToString(CultureInfo.InvariantCulture),
         ["escalateAfterDays"] = notice.Approval.EscalateAfterDays.ToString(CultureInfo.InvariantCulture),
-        ["series"] = Lines(notice.Audience.Series),
-        ["payPlan"] = notice.Audience.PayPlan ?? "",
-        ["gradeMin"] = notice.Audience.GradeMin?.ToString(CultureInfo.InvariantCulture) ?? "",
-        ["gradeMax"] = notice.Audience.GradeMax?.ToString(CultureInfo.InvariantCulture) ?? "",
-        ["includeOrgs"] = Lines(notice.Audience.IncludeOrgs),
-        ["excludeOrgs"] = Lines(notice.Audience.ExcludeOrgs),
-        ["states"] = Lines(notice.Audience.States),
-        ["statuses"] = Lines(notice.Audience.Statuses),
-        ["includeEmployees"] = Lines(notice.Audience.IncludeEmployees),
-        ["excludeEmployees"] = Lines(notice.Audience.ExcludeEmployees),
         ["version"] = notice.Version.ToString(CultureInfo.InvariantCulture),
     };
 
@@ -150,7 +130,9 @@ internal static class ComposeFormFields
     /// <summary>The request the API would get, plus the errors of fields that are not even of the right type.</summary>
     /// <param name="values">The form's fields.</param>
     /// <param name="defaultTimeZone">The zone when the form names none (Notices:TimeZone).</param>
-    public static (NoticeRequest Request, Dictionary<string, string[]> Errors) ToRequest(IReadOnlyDictionary<string, string> values, string defaultTimeZone)
+    /// <param name="audience">The stored audience of the notice being edited (kept as it is), or null for a new notice.</param>
+    public static (NoticeRequest Request, Dictionary<string, string[]> Errors) ToRequest(
+        IReadOnlyDictionary<string, string> values, string defaultTimeZone, AudienceRules? audience)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         string V(string name) => values.TryGetValue(name, out var v) ? v : "";
@@ -253,19 +235,7 @@ internal static class ComposeFormFields
                 ReminderAfterDays = Number("reminderAfterDays", "approval.reminderAfterDays", "Reminder after days"),
                 EscalateAfterDays = Number("escalateAfterDays", "approval.escalateAfterDays", "Escalate after days"),
             },
-            Audience = new AudienceRulesInput
-            {
-                Series = Split(V("series"), alsoCommas: true),
-                PayPlan = V("payPlan"),
-                GradeMin = Number("gradeMin", "audience.gradeMin", "Lowest grade"),
-                GradeMax = Number("gradeMax", "audience.gradeMax", "Highest grade"),
-                IncludeOrgs = Split(V("includeOrgs")),
-                ExcludeOrgs = Split(V("excludeOrgs")),
-                States = Split(V("states"), alsoCommas: true),
-                Statuses = Split(V("statuses"), alsoCommas: true),
-                IncludeEmployees = Split(V("includeEmployees"), alsoCommas: true),
-                ExcludeEmployees = Split(V("excludeEmployees"), alsoCommas: true),
-            },
+            Audience = audience is null ? null : AudienceRulesInput.From(audience),
             Version = Number("version", "version", "The version"),
         };
         return (request, errors);

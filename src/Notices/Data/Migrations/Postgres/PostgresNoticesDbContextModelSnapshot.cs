@@ -183,6 +183,9 @@ namespace Notices.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("BouncedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Category")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
@@ -410,6 +413,28 @@ namespace Notices.Data.Migrations.Postgres
                         {
                             t.ExcludeFromMigrations();
                         });
+                });
+
+            modelBuilder.Entity("Notices.Reporting.DeliveryTally", b =>
+                {
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Bounced")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("NoticeId", "State", "Bounced", "Shard");
+
+                    b.ToTable("delivery_tallies", "notices");
                 });
 #pragma warning restore 612, 618
         }

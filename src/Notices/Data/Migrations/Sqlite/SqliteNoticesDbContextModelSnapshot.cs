@@ -173,6 +173,9 @@ namespace Notices.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BouncedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Category")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
@@ -394,6 +397,28 @@ namespace Notices.Data.Migrations.Sqlite
                         {
                             t.ExcludeFromMigrations();
                         });
+                });
+
+            modelBuilder.Entity("Notices.Reporting.DeliveryTally", b =>
+                {
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Bounced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NoticeId", "State", "Bounced", "Shard");
+
+                    b.ToTable("delivery_tallies", (string)null);
                 });
 #pragma warning restore 612, 618
         }

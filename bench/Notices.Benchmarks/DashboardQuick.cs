@@ -230,41 +230,17 @@ internal static class DashboardQuick
             await using var scope = services.CreateAsyncScope();
             var report = scope.ServiceProvider.GetRequiredService<IResponseReport>();
             var directory = scope.ServiceProvider.GetRequiredService<IStaffDirectory>();
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-            using var process = Process.GetCurrentProcess();
-            process.Refresh();
-            var wsBefore = process.WorkingSet64;
-            long heapPeak = heapBefore, wsPeak = wsBefore;
-            using var stop = new CancellationTokenSource();
-            var sampler = Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    heapPeak = Math.Max(heapPeak, GC.GetTotalMemory(false));
-                    process.Refresh();
-                    wsPeak = Math.Max(wsPeak, process.WorkingSet64);
-                    await Task.Delay(5);
-                }
-            });
-            var counting = new CountingStream();
-            var rows = 0;
-            var elapsed = await ImportSubject.TimeAsync(async () =>
+            await MeasureAsync("roster", format, async sink =>
             {
                 var data = RosterTable.RowsAsync(report, directory, id, selection, CancellationToken.None);
-                rows = format switch
+                return format switch
                 {
-                    "csv" => await RosterWriters.WriteCsvAsync(counting, RosterTable.Columns(selection), data, CancellationToken.None),
-                    "xlsx" => await RosterWriters.WriteXlsxAsync(counting, "Roster", RosterTable.Columns(selection), data, CancellationToken.None),
+                    "csv" => await RosterWriters.WriteCsvAsync(sink, RosterTable.Columns(selection), data, CancellationToken.None),
+                    "xlsx" => await RosterWriters.WriteXlsxAsync(sink, "Roster", RosterTable.Columns(selection), data, CancellationToken.None),
                     // The baseline: every row held in memory at once (what a non-streaming export would do first).
                     _ => (await data.ToListAsync()).Count,
                 };
             });
-            await stop.CancelAsync();
-            await sampler;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  roster {format,-4} {rows:N0} rows: {elapsed.TotalSeconds:F2} s, {counting.Length / 1_048_576.0:F1} MB out; peak managed heap +{(heapPeak - heapBefore) / 1_048_576.0:F1} MB, peak working set +{(wsPeak - wsBefore) / 1_048_576.0:F1} MB (sampled every 5 ms)"));
         }
     }
 
@@ -283,15 +259,17 @@ internal static class DashboardQuick
 
         foreach (var format in new[] { "csv", "xlsx" })
         {
-            await MeasureAsync(format, async sink => format == "csv"
+            await MeasureAsync("writer", format, async sink => format == "csv"
                 ? await RosterWriters.WriteCsvAsync(sink, columns, Generate(), CancellationToken.None)
                 : await RosterWriters.WriteXlsxAsync(sink, "Roster", columns, Generate(), CancellationToken.None));
         }
     }
 
-    private static async Task MeasureAsync(string label, Func<Stream, Task<int>> write)
+    /// <summary>Runs <paramref name="write"/> into a counting sink, sampling the managed heap and working set every 5 ms.</summary>
+    private static async Task MeasureAsync(string what, string label, Func<Stream, Task<int>> write)
     {
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         using var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -314,7 +292,7 @@ internal static class DashboardQuick
         await stop.CancelAsync();
         await sampler;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  writer {label,-4} {rows:N0} rows: {elapsed.TotalSeconds:F2} s, {sink.Length / 1_048_576.0:F1} MB out; peak managed heap +{(heapPeak - heapBefore) / 1_048_576.0:F1} MB, peak working set +{(wsPeak - wsBefore) / 1_048_576.0:F1} MB (sampled every 5 ms)"));
+            $"  {what} {label,-4} {rows:N0} rows: {elapsed.TotalSeconds:F2} s, {sink.Length / 1_048_576.0:F1} MB out; peak managed heap +{(heapPeak - heapBefore) / 1_048_576.0:F1} MB, peak working set +{(wsPeak - wsBefore) / 1_048_576.0:F1} MB (sampled every 5 ms)"));
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notices.Signup.Database;
 using Notices.Signup.Inbound.Folder;
@@ -17,8 +19,50 @@ namespace Notices.Signup.Inbound;
 /// reads a mailbox, and the cursor that instance saves at the end of a round. Every write is conditional on holding
 /// the lease, so an instance that lost it (paused past its expiry) cannot overwrite the new holder's cursor.
 /// </summary>
-internal sealed class InboundSourceStore(IServiceScopeFactory scopes, TimeProvider time)
+internal sealed partial class InboundSourceStore(IServiceScopeFactory scopes, TimeProvider time, ILogger<InboundSourceStore> logger)
 {
+    /// <summary>
+    /// One round of a source under its lease: takes the lease (or reads nothing when another instance holds it), renews
+    /// it after each message the caller has handled, stops the round when it is lost, and releases it at the end.
+    /// Every source reads through this, so the one-reader rule lives in one place.
+    /// </summary>
+    public async IAsyncEnumerable<T> WhileLeasedAsync<T>(
+        string source,
+        string holder,
+        TimeSpan ttl,
+        Func<CancellationToken, IAsyncEnumerable<T>> read,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!await TryAcquireLeaseAsync(source, holder, ttl, cancellationToken))
+        {
+            LogNotLeader(logger, source);
+            yield break;
+        }
+
+        try
+        {
+            await foreach (var item in read(cancellationToken).WithCancellation(cancellationToken))
+            {
+                yield return item;
+                if (!await TryAcquireLeaseAsync(source, holder, ttl, cancellationToken))
+                {
+                    LogLeaseLost(logger, source);
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            await ReleaseLeaseAsync(source, holder, CancellationToken.None);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Inbound source {Source} is being read by another instance")]
+    private static partial void LogNotLeader(ILogger logger, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease on inbound source {Source}: this round stops and is read again")]
+    private static partial void LogLeaseLost(ILogger logger, string source);
+
     /// <summary>Takes or renews the lease on <paramref name="source"/> for <paramref name="ttl"/>; false if another instance holds it.</summary>
     public async Task<bool> TryAcquireLeaseAsync(string source, string holder, TimeSpan ttl, CancellationToken cancellationToken)
     {

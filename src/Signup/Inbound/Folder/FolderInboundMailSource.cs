@@ -53,35 +53,23 @@ internal sealed partial class FolderInboundMailSource(
             yield break;
         }
 
-        if (!await store.TryAcquireLeaseAsync(Name, _holder, LeaseTime, cancellationToken))
+        await foreach (var message in store.WhileLeasedAsync(Name, _holder, LeaseTime, ReadFilesAsync, cancellationToken))
         {
-            LogNotLeader(logger, Name);
-            yield break;
+            yield return message;
         }
+    }
 
-        try
+    private async IAsyncEnumerable<InboundMessage> ReadFilesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var limit = inbound.Value.MaxMessageBytes;
+        foreach (var path in Directory.GetFiles(Incoming, "*.eml").Order(StringComparer.Ordinal))
         {
-            var limit = inbound.Value.MaxMessageBytes;
-            foreach (var path in Directory.GetFiles(Incoming, "*.eml").Order(StringComparer.Ordinal))
+            var file = System.IO.Path.GetFileName(path);
+            var message = await LoadAsync(path, file, limit, cancellationToken);
+            if (message is not null)
             {
-                var file = System.IO.Path.GetFileName(path);
-                var message = await LoadAsync(path, file, limit, cancellationToken);
-                if (message is null)
-                {
-                    continue;
-                }
-
                 yield return message;
-                if (!await store.TryAcquireLeaseAsync(Name, _holder, LeaseTime, cancellationToken))
-                {
-                    LogLeaseLost(logger, Name);
-                    yield break;
-                }
             }
-        }
-        finally
-        {
-            await store.ReleaseLeaseAsync(Name, _holder, CancellationToken.None);
         }
     }
 
@@ -170,11 +158,7 @@ internal sealed partial class FolderInboundMailSource(
 
     private string Sibling(string name) => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Incoming.TrimEnd(System.IO.Path.DirectorySeparatorChar)) ?? Incoming, name);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Inbound source {Source} is being read by another instance")]
-    private static partial void LogNotLeader(ILogger logger, string source);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease on inbound source {Source}: this round stops and is read again")]
-    private static partial void LogLeaseLost(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Set aside {File}: {Reason}")]
     private static partial void LogSetAside(ILogger logger, string file, string reason);

@@ -42,68 +42,53 @@ internal sealed partial class GraphInboundMailSource(
 
     private GraphServiceClient Client => _client ??= services.GetRequiredService<IGraphClientFactory>().Create();
 
-    public async IAsyncEnumerable<InboundMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<InboundMessage> ReadAsync(CancellationToken cancellationToken = default) =>
+        store.WhileLeasedAsync(Name, _holder, LeaseTime, ReadDeltaAsync, cancellationToken);
+
+    private async IAsyncEnumerable<InboundMessage> ReadDeltaAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var source = Name;
-        if (!await store.TryAcquireLeaseAsync(source, _holder, LeaseTime, cancellationToken))
+        var cursor = await store.GetCursorAsync(source, cancellationToken);
+        var delta = Client.Users[Mailbox].MailFolders["inbox"].Messages.Delta;
+        var page = cursor is null
+            ? await delta.GetAsDeltaGetResponseAsync(request => request.QueryParameters.Select = ["id"], cancellationToken)
+            : await delta.WithUrl(cursor).GetAsDeltaGetResponseAsync(cancellationToken: cancellationToken);
+        var read = 0;
+        while (page is not null)
         {
-            LogNotLeader(logger, source);
-            yield break;
-        }
-
-        try
-        {
-            var cursor = await store.GetCursorAsync(source, cancellationToken);
-            var delta = Client.Users[Mailbox].MailFolders["inbox"].Messages.Delta;
-            var page = cursor is null
-                ? await delta.GetAsDeltaGetResponseAsync(request => request.QueryParameters.Select = ["id"], cancellationToken)
-                : await delta.WithUrl(cursor).GetAsDeltaGetResponseAsync(cancellationToken: cancellationToken);
-            var read = 0;
-            while (page is not null)
+            foreach (var item in page.Value ?? [])
             {
-                foreach (var item in page.Value ?? [])
+                // Moved or deleted messages come back as "@removed" entries: nothing to read.
+                if (item.Id is null || item.AdditionalData.ContainsKey("@removed"))
                 {
-                    // Moved or deleted messages come back as "@removed" entries: nothing to read.
-                    if (item.Id is null || item.AdditionalData.ContainsKey("@removed"))
-                    {
-                        continue;
-                    }
-
-                    var message = await FetchAsync(item.Id, cancellationToken);
-                    if (message is null)
-                    {
-                        continue;
-                    }
-
-                    read++;
-                    yield return message;
-                    if (!await store.TryAcquireLeaseAsync(source, _holder, LeaseTime, cancellationToken))
-                    {
-                        LogLeaseLost(logger, source);
-                        yield break;
-                    }
-                }
-
-                if (page.OdataNextLink is { } next)
-                {
-                    page = await delta.WithUrl(next).GetAsDeltaGetResponseAsync(cancellationToken: cancellationToken);
                     continue;
                 }
 
-                if (page.OdataDeltaLink is { } deltaLink && !await store.SaveCursorAsync(source, _holder, deltaLink, cancellationToken))
+                var message = await FetchAsync(item.Id, cancellationToken);
+                if (message is null)
                 {
-                    LogLeaseLost(logger, source);
+                    continue;
                 }
 
-                break;
+                read++;
+                yield return message;
             }
 
-            LogRoundFinished(logger, source, read);
+            if (page.OdataNextLink is { } next)
+            {
+                page = await delta.WithUrl(next).GetAsDeltaGetResponseAsync(cancellationToken: cancellationToken);
+                continue;
+            }
+
+            if (page.OdataDeltaLink is { } deltaLink && !await store.SaveCursorAsync(source, _holder, deltaLink, cancellationToken))
+            {
+                LogLeaseLost(logger, source);
+            }
+
+            break;
         }
-        finally
-        {
-            await store.ReleaseLeaseAsync(source, _holder, CancellationToken.None);
-        }
+
+        LogRoundFinished(logger, source, read);
     }
 
     public async Task MarkProcessedAsync(InboundMessage message, CancellationToken cancellationToken = default)
@@ -247,8 +232,6 @@ internal sealed partial class GraphInboundMailSource(
         return folders?.Value?.FirstOrDefault(folder => string.Equals(folder.DisplayName, name, StringComparison.OrdinalIgnoreCase))?.Id;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Inbound source {Source} is being read by another instance")]
-    private static partial void LogNotLeader(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease on inbound source {Source}: this round stops and is read again")]
     private static partial void LogLeaseLost(ILogger logger, string source);

@@ -120,39 +120,22 @@ internal sealed partial class ImapInboundMailSource(
 
     public TimeSpan PollInterval => TimeSpan.FromSeconds(Settings.PollIntervalSeconds);
 
-    public async IAsyncEnumerable<InboundMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<InboundMessage> ReadAsync(CancellationToken cancellationToken = default) =>
+        store.WhileLeasedAsync(Name, _holder, LeaseTime, ReadFolderAsync, cancellationToken);
+
+    private async IAsyncEnumerable<InboundMessage> ReadFolderAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!await store.TryAcquireLeaseAsync(Name, _holder, LeaseTime, cancellationToken))
+        var folder = await OpenAsync(cancellationToken);
+        var uids = await folder.SearchAsync(SearchQuery.All, cancellationToken);
+        var summaries = uids.Count == 0 ? [] : await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
+        var limit = inbound.Value.MaxMessageBytes;
+        foreach (var summary in summaries.OrderBy(s => s.UniqueId.Id))
         {
-            LogNotLeader(logger, Name);
-            yield break;
-        }
-
-        try
-        {
-            var folder = await OpenAsync(cancellationToken);
-            var uids = await folder.SearchAsync(SearchQuery.All, cancellationToken);
-            var summaries = uids.Count == 0 ? [] : await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
-            var limit = inbound.Value.MaxMessageBytes;
-            foreach (var summary in summaries.OrderBy(s => s.UniqueId.Id))
+            var message = await LoadAsync(folder, summary, limit, cancellationToken);
+            if (message is not null)
             {
-                var message = await LoadAsync(folder, summary, limit, cancellationToken);
-                if (message is null)
-                {
-                    continue;
-                }
-
                 yield return message;
-                if (!await store.TryAcquireLeaseAsync(Name, _holder, LeaseTime, cancellationToken))
-                {
-                    LogLeaseLost(logger, Name);
-                    yield break;
-                }
             }
-        }
-        finally
-        {
-            await store.ReleaseLeaseAsync(Name, _holder, CancellationToken.None);
         }
     }
 
@@ -340,11 +323,7 @@ internal sealed partial class ImapInboundMailSource(
         return "$Notices-" + (atom.Length == 0 ? "refused" : atom);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Inbound source {Source} is being read by another instance")]
-    private static partial void LogNotLeader(ILogger logger, string source);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease on inbound source {Source}: this round stops and is read again")]
-    private static partial void LogLeaseLost(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Set aside IMAP message {Uid}: {Reason}")]
     private static partial void LogSetAside(ILogger logger, uint uid, string reason);

@@ -7,7 +7,7 @@ namespace Notices.Tests;
 /// One service per provider with a small directory (E1 head, E2 under E1, E3 under E2) that the refusal
 /// tests must leave exactly as it is.
 /// </summary>
-public sealed class DirectoryImportFixture : IAsyncLifetime
+public sealed class DirectoryImportFixture : AppPerDatabase
 {
     public const string BaseFile =
         DirectoryCsv.Header + "\n" +
@@ -15,34 +15,9 @@ public sealed class DirectoryImportFixture : IAsyncLifetime
         "E2,Deputy Two,deputy@agency.example,0340,GS,15,Chief of Staff,USCIS/Office of the Director,Camp Springs,MD,E1,active\n" +
         "E3,Pat Lee,pat.lee@agency.example,1801,GS,12,Immigration Services Officer,USCIS/Office of the Director,Camp Springs,MD,E2,active\n";
 
-    private readonly List<TestDatabase> _databases = [];
-    private readonly Dictionary<DatabaseProvider, NoticesAppFactory> _apps = [];
-
-    public NoticesAppFactory App(DatabaseProvider provider) => _apps[provider];
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync(DatabaseProvider provider, NoticesAppFactory app)
     {
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
-        {
-            var database = await TestDatabase.CreateAsync(provider);
-            _databases.Add(database);
-            var app = new NoticesAppFactory(database);
-            _apps[provider] = app;
-            var outcome = await app.ImportDirectoryAsync(BaseFile);
-            Assert.True(outcome.Accepted, string.Join("\n", outcome.Problems));
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps.Values)
-        {
-            await app.DisposeAsync();
-        }
-
-        foreach (var database in _databases)
-        {
-            await database.DisposeAsync();
-        }
+        var outcome = await app.ImportDirectoryAsync(BaseFile);
+        Assert.True(outcome.Accepted, string.Join("\n", outcome.Problems));
     }
 }

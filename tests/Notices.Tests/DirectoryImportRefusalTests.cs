@@ -58,7 +58,7 @@ public sealed class DirectoryImportRefusalTests(DirectoryImportFixture fixture) 
         };
 
         var data = new TheoryData<DatabaseProvider, string, string, string[]>();
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
+        foreach (var provider in AppPerDatabase.Providers)
         {
             foreach (var (name, file, expected) in cases)
             {

@@ -1,7 +1,7 @@
 using Notices.Identity.Database;
 using Notices.Testing;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>
 /// One service per provider with a small directory (E1 head, E2 under E1, E3 under E2) that the refusal

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Notices.Testing;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>A demo directory of 600 people per provider, read through the API and the pages.</summary>
 public sealed class DirectoryApiFixture : AppPerDatabase

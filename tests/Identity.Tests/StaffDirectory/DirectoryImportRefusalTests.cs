@@ -2,7 +2,7 @@ using Notices.Identity.Database;
 using Notices.Testing;
 using static Notices.Testing.DirectoryCsv;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>Every kind of bad file is refused whole, with one problem line per bad row, and changes nothing.</summary>
 public sealed class DirectoryImportRefusalTests(DirectoryImportFixture fixture) : IClassFixture<DirectoryImportFixture>

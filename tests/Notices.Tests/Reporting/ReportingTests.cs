@@ -213,25 +213,63 @@ public sealed class ReportingTests
         var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(0, (int)(await Search("from=" + tomorrow))["total"]!);
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var paged = await Search($"from={today}&to={today}&pageSize=2&page=2");
-        Assert.Equal((2, 2), ((int)paged["page"]!, (int)paged["pageSize"]!));
-        Assert.True((int)paged["total"]! >= 5);
-        Assert.Equal(2, paged["entries"]!.AsArray().Count);
+
+        // A person as the one a record is about: the supervisor approved E000001's request; E000001 finds it.
+        var aboutE1 = await Search("person=E000001&action=approval.approved");
+        var approved = Assert.Single(aboutE1["entries"]!.AsArray())!;
+        Assert.Equal((SignupScenario.Supervisor, "E000001"), ((string?)approved["actor"], (string?)approved["aboutPerson"]));
+
+        // By notice: the notice's own records and everything within it (answers, approvals, the roster export), nothing else.
+        using (var releaser = await app.RoleClientAsync(SignupScenario.Director, "Notices.Releaser"))
+        {
+            (await releaser.GetAsync($"/api/notices/{s.NoticeId}/roster?format=csv")).Dispose();
+        }
+
+        var inNotice = await Search($"notice={s.NoticeId}&pageSize=500");
+        var actions = inNotice["entries"]!.AsArray().Select(e => (string)e!["action"]!).ToHashSet();
+        Assert.Superset(new HashSet<string> { "response.volunteered", "approval.requested", "approval.approved", "roster.exported" }, actions);
+        Assert.All(inNotice["entries"]!.AsArray(), e => Assert.Equal(("notice", s.NoticeId.ToString("D")), ((string?)e!["context"]!["kind"], (string?)e["context"]!["id"])));
+        Assert.Equal(0, (int)(await Search($"notice={Guid.NewGuid()}"))["total"]!);
+        var inNoticeToday = await Search($"notice={s.NoticeId}&action=response.&from={today}&to={today}");
+        Assert.Equal(["response.volunteered", "response.volunteered"], inNoticeToday["entries"]!.AsArray().Select(e => (string)e!["action"]!).ToArray());
+
+        // Paging by record id, newest first: walking the "older" cursors visits every record once, and a record appended
+        // meanwhile does not move the rest onto other pages; "newer" from a later page comes back to the same records.
+        var everything = (await Search($"from={today}&to={today}&pageSize=500"))["entries"]!.AsArray().Select(e => (long)e!["id"]!).ToList();
+        Assert.True(everything.Count >= 6);
+        var first = await Search($"from={today}&to={today}&pageSize=2");
+        Assert.Equal((2, everything.Count, (JsonNode?)null), ((int)first["pageSize"]!, (int)first["total"]!, first["newer"]));
+        var walked = first["entries"]!.AsArray().Select(e => (long)e!["id"]!).ToList();
+        (await admin.GetAsync("/api/audit/export?actor=nobody")).Dispose();
+        JsonObject page = first;
+        var pages = new List<JsonObject> { first };
+        while (page["older"] is { } older)
+        {
+            page = await Search($"from={today}&to={today}&pageSize=2&before={(long)older}");
+            pages.Add(page);
+            walked.AddRange(page["entries"]!.AsArray().Select(e => (long)e!["id"]!));
+        }
+
+        Assert.Equal(everything, walked);
+        var back = await Search($"from={today}&to={today}&pageSize=2&after={(long)pages[2]["newer"]!}");
+        Assert.Equal(pages[1]["entries"]!.AsArray().Select(e => (long)e!["id"]!), back["entries"]!.AsArray().Select(e => (long)e!["id"]!));
 
         using var badDate = await admin.GetAsync("/api/audit?from=yesterday");
         using var badChannel = await admin.GetAsync("/api/audit?channel=fax");
         using var badPage = await admin.GetAsync("/api/audit?pageSize=100000");
-        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (badDate.StatusCode, badChannel.StatusCode, badPage.StatusCode));
+        using var badCursor = await admin.GetAsync("/api/audit?before=5&after=2");
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest),
+            (badDate.StatusCode, badChannel.StatusCode, badPage.StatusCode, badCursor.StatusCode));
         Assert.Equal("application/problem+json", badDate.Content.Headers.ContentType!.MediaType);
 
         // The export: formula-safe CSV, newest first, and recorded itself.
         using var export = await admin.GetAsync("/api/audit/export?actor=E000002");
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         var rows = ReportingIntents.ReadCsv(await export.Content.ReadAsByteArrayAsync());
-        Assert.Equal(["When (UTC)", "Actor", "On behalf of", "Action", "Subject", "Channel", "Outcome", "Detail"], rows[0]);
+        Assert.Equal(["When (UTC)", "Actor", "On behalf of", "Action", "Subject", "Channel", "Outcome", "Detail", "Within", "About"], rows[0]);
         Assert.All(rows.Skip(1), r => Assert.Equal("employee:E000002", r[1]));
         var recorded = await Search("action=audit.exported");
-        Assert.Equal("actor E000002; 2 rows", (string?)recorded["entries"]!.AsArray().Single()!["detail"]);
+        Assert.Equal(["actor E000002; 2 rows", "actor nobody; 0 rows"], recorded["entries"]!.AsArray().Select(e => (string)e!["detail"]!).ToArray());
 
         // Authors and supervisors without a role get 403 from the API and the page.
         using var author = await app.RoleClientAsync("E000003", Author);

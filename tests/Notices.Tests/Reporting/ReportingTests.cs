@@ -281,6 +281,54 @@ public sealed class ReportingTests
 
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Time_to_decision_gives_the_median_and_90th_percentile_and_counts_requests_waiting_past_reminder_and_escalation(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        // The reminder job runs once at start (nothing to do) and not again during the test: the waits stay as written.
+        await using var app = new NoticesAppFactory(db, new Dictionary<string, string>(NoMail) { ["Notices:Signup:ApprovalClockInterval"] = "1.00:00:00" });
+        var s = await app.SeedSignupScenarioAsync(recipients: 5);
+        for (var i = 1; i <= 5; i++)
+        {
+            using var person = app.CreateBrowserClient();
+            using var answer = await person.PostFormAsync(s.PathOf($"E00000{i}"), "volunteer", Volunteer());
+            Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        }
+
+        using var supervisor = await app.RoleClientAsync(SignupScenario.Supervisor);
+        var pending = (await supervisor.GetFromJsonAsync<JsonObject>("/api/approvals?state=pending"))!["items"]!.AsArray();
+        long Request(string employee) => (long)pending.Single(p => (string?)p!["employeeId"] == employee)!["id"]!;
+
+        // Requests made 2, 4 and 10 hours ago are decided now; one has waited 30 days, one 7 days. Seven calendar days always
+        // hold 3 to 5 working days (weekends, at most one federal holiday), thirty always 7 or more: the counts hold any day.
+        var now = DateTimeOffset.UtcNow;
+        await app.BackdateRequestAsync(Request("E000001"), now.AddHours(-2));
+        await app.BackdateRequestAsync(Request("E000002"), now.AddHours(-4));
+        await app.BackdateRequestAsync(Request("E000003"), now.AddHours(-10));
+        await app.BackdateRequestAsync(Request("E000004"), now.AddDays(-30));
+        await app.BackdateRequestAsync(Request("E000005"), now.AddDays(-7));
+        using (var ok = await supervisor.PostAsJsonAsync($"/api/approvals/{Request("E000001")}/decision", new { decision = "approve" })) { Assert.Equal(HttpStatusCode.OK, ok.StatusCode); }
+        using (var ok = await supervisor.PostAsJsonAsync($"/api/approvals/{Request("E000002")}/decision", new { decision = "approve" })) { Assert.Equal(HttpStatusCode.OK, ok.StatusCode); }
+        using (var no = await supervisor.PostAsJsonAsync($"/api/approvals/{Request("E000003")}/decision", new { decision = "deny", justification = Justification })) { Assert.Equal(HttpStatusCode.OK, no.StatusCode); }
+
+        using var author = await app.RoleClientAsync("E000001", Author);
+        var times = (await author.GetFromJsonAsync<JsonObject>($"/api/notices/{s.NoticeId}/dashboard"))!["decisionTimes"]!;
+        // Nearest rank over 2, 4 and 10 hours: the median is 4, the 90th percentile 10.
+        Assert.Equal((3, 4.0, 10.0), ((int)times["decided"]!, (double)times["medianHours"]!, (double)times["p90Hours"]!));
+        Assert.Equal((2, 2, 1), ((int)times["open"]!, (int)times["pastReminder"]!, (int)times["pastEscalation"]!));
+        Assert.Equal((3, 7), ((int)times["reminderAfterDays"]!, (int)times["escalateAfterDays"]!));
+
+        // The page says the same, in words.
+        using var browser = app.CreateBrowserClient();
+        (await browser.SignInOnDevelopmentPageAsync("Person", "E000001", [Author])).Dispose();
+        var html = await browser.GetStringAsync($"/notices/{s.NoticeId}/responses");
+        Assert.Contains("<dd data-field=\"times.median\">4 hours</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dd data-field=\"times.p90\">10 hours</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dd data-count=\"times.pastEscalation\">1</dd>", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
     public async Task A_supervisor_without_a_role_sees_no_dashboard_and_gets_403_from_the_api(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

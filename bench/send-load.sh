@@ -134,6 +134,8 @@ send_end=$(now)
 send_seconds=$(echo "$send_end - $release_start" | bc -l)
 hwm_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$service_pid/status")
 rss_max_kb=$(sort -n "$work/rss.kb" | tail -n 1)
+rss_idle_kb=$(head -n 1 "$work/rss.kb")
+cp "$work/rss.kb" "${RSS_LOG:-/dev/null}" 2>/dev/null || true
 total=$(echo "$progress" | jq .total); sent=$(echo "$progress" | jq .sent); failed=$(echo "$progress" | jq .failed)
 our_rate=$(echo "$sent / $send_seconds" | bc -l)
 log "finished: $(echo "$progress" | jq -c .)"
@@ -163,6 +165,7 @@ printf '| Notices: release to finished | %d | %.1f s | %.0f |\n' "$sent" "$send_
 printf '| smtp-source, %d connections | %d | %.1f s | %.0f |\n' "$connections" "$baseline_messages" "$source_seconds" "$source_rate"
 printf '| ratio Notices / smtp-source | | | %.2f |\n\n' "$(echo "$our_rate / $source_rate" | bc -l)"
 printf '| service memory | MB | aim |\n|---|---|---|\n'
-printf '| peak RSS (VmHWM) | %.0f | 300 |\n' "$(mb "$hwm_kb")"
-printf '| max sampled VmRSS (1 s) | %.0f | 300 |\n' "$(mb "$rss_max_kb")"
+printf '| peak RSS (VmHWM) | %.0f | 150 |\n' "$(mb "$hwm_kb")"
+printf '| max sampled VmRSS (1 s) | %.0f | 150 |\n' "$(mb "$rss_max_kb")"
+printf '| VmRSS at start (idle, after /health/live) | %.0f | |\n' "$(mb "$rss_idle_kb")"
 [ "$sent" = "$total" ] || { echo "sent ($sent) != total ($total)" >&2; exit 1; }

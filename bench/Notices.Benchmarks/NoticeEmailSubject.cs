@@ -52,6 +52,8 @@ internal sealed class NoticeEmailSubject : IAsyncDisposable
             ["Notices:PublicBaseUrl"] = "https://notices.agency.example",
             ["Notices:Mail:From"] = "Notices <notices@agency.example>",
             ["Notices:DataDirectory"] = dataDirectory,
+            // Nothing is sent: the benchmark only builds messages, on the default (Production) environment.
+            ["Notices:Mail:AllowFileTransportOutsideDevelopment"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -42,6 +42,9 @@ internal static class ReleaseQuick
                 "--Notices:Mail:From=Notices <notices@agency.example>",
                 "--Notices:Demo:Enabled=false",
                 "--Logging:LogLevel:Default=Warning",
+                // Development: an unencrypted throwaway key ring and the file mailbox are allowed (nothing is sent).
+                "--environment=Development",
+                "--Notices:Mail:Inbound:Source=None",
             ];
             await using var host = Notices.Cli.CommandLine.BuildHost(args);
             await host.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
@@ -187,7 +190,7 @@ internal static class ReleaseQuick
         var schema = new List<string>();
         await using (var list = connection.CreateCommand())
         {
-            list.CommandText = "SELECT sql FROM sqlite_master WHERE tbl_name = 'outbox' AND sql IS NOT NULL ORDER BY type DESC";
+            list.CommandText = "SELECT sql FROM sqlite_master WHERE tbl_name = 'outbox' AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC";
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {

@@ -40,7 +40,8 @@ public sealed class GraphReplyTests
         var approvals = await app.ApprovalsAsync(scenario.NoticeId);
         Assert.Equal([ApprovalState.Approved, ApprovalState.Pending], approvals.Select(a => a.State));
         await app.WaitAsync(() => Task.FromResult(graph.FolderOf(Approvals, spoofedId)), folder => folder == "Notices set aside", TimeSpan.FromSeconds(30), "the spoofed reply set aside");
-        Assert.Equal("Notices processed", graph.FolderOf(Approvals, approveId));
+        // The move follows the recorded outcome, so it is waited for too.
+        await app.WaitAsync(() => Task.FromResult(graph.FolderOf(Approvals, approveId)), folder => folder == "Notices processed", TimeSpan.FromSeconds(30), "the approving reply moved to processed");
         Assert.Empty(graph.Refusals);
 
         // The decision was confirmed to the approver by a threaded answer.

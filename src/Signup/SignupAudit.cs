@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Notices.Identity.Audit;
+using Notices.Signup.Database;
 
 namespace Notices.Signup;
 
@@ -13,15 +14,35 @@ internal static class SignupAudit
     {
         ArgumentNullException.ThrowIfNull(entry);
         db.AppendAudit(entry.Actor, entry.Action, Subject(entry), Channel(entry.Channel),
-            entry.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Refused, entry.At, entry.Detail, entry.OnBehalfOf);
+            entry.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Refused, entry.At, entry.Detail, entry.OnBehalfOf,
+            Context(entry.NoticeId), entry.AboutPerson);
     }
 
-    public static Task RecordAloneAsync(DbContext db, SignupAuditEntry entry, CancellationToken cancellationToken)
+    /// <summary>Records alone (a refusal); the notice and the person of an approval or response not given are read from it.</summary>
+    public static async Task RecordAloneAsync(SignupDbContext db, SignupAuditEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return db.AppendAuditAloneAsync(entry.Actor, entry.Action, Subject(entry), Channel(entry.Channel),
-            entry.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Refused, entry.At, entry.Detail, entry.OnBehalfOf, cancellationToken);
+        var (noticeId, aboutPerson) = (entry.NoticeId, entry.AboutPerson);
+        if (noticeId is null)
+        {
+            var owner = entry.Subject switch
+            {
+                SignupSubject.Approval => await db.Approvals.AsNoTracking().Where(a => a.Id == entry.SubjectId)
+                    .Select(a => new { a.NoticeId, a.EmployeeId }).FirstOrDefaultAsync(cancellationToken),
+                SignupSubject.Response => await db.Responses.AsNoTracking().Where(r => r.Id == entry.SubjectId)
+                    .Select(r => new { r.NoticeId, r.EmployeeId }).FirstOrDefaultAsync(cancellationToken),
+                _ => null,
+            };
+            (noticeId, aboutPerson) = (owner?.NoticeId, aboutPerson ?? owner?.EmployeeId);
+        }
+
+        await db.AppendAuditAloneAsync(entry.Actor, entry.Action, Subject(entry), Channel(entry.Channel),
+            entry.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Refused, entry.At, entry.Detail, entry.OnBehalfOf,
+            Context(noticeId), aboutPerson, cancellationToken);
     }
+
+    /// <summary>A response or an approval belongs to its notice: a search of the trail within the notice finds it.</summary>
+    private static AuditSubject? Context(Guid? noticeId) => noticeId is { } id ? AuditSubject.Notice(id) : null;
 
     private static AuditSubject Subject(SignupAuditEntry entry) => entry.Subject switch
     {
@@ -56,6 +77,8 @@ internal enum SignupChannel
 
 /// <param name="Actor">A stable actor id (<c>employee:E123</c>, an Entra object id, <c>system:approval-clock</c>).</param>
 /// <param name="Detail">Short, with no personal data beyond ids.</param>
+/// <param name="NoticeId">The notice the response or approval belongs to.</param>
+/// <param name="AboutPerson">The employee id whose response or request it is.</param>
 internal sealed record SignupAuditEntry(
     string Actor,
     string Action,
@@ -65,4 +88,6 @@ internal sealed record SignupAuditEntry(
     bool Succeeded,
     DateTimeOffset At,
     string? Detail = null,
-    string? OnBehalfOf = null);
+    string? OnBehalfOf = null,
+    Guid? NoticeId = null,
+    string? AboutPerson = null);

@@ -58,14 +58,26 @@ public sealed class DashboardPagesTests(Browser browser, RunningService service)
                 if (await cell.CountAsync() == 1)
                 {
                     Assert.Equal(((int)value!).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), await cell.InnerTextAsync());
-                    Assert.Equal(((int)value!).ToString(System.Globalization.CultureInfo.InvariantCulture), await page.Page.Locator($"text[data-bar-value='funnel.{name}.0']").TextContentAsync());
+                    Assert.Equal(((int)value!).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), await page.Page.Locator($"[data-bar-value='funnel.{name}.0']").TextContentAsync());
                 }
             }
 
             Assert.Equal(2, (int)funnel["volunteered"]!);
             var description = await page.Page.Locator("#funnel-desc").TextContentAsync();
             Assert.Contains("Volunteered: 2 people", description, StringComparison.Ordinal);
+            await AssertChartsLegibleAsync(page.Page, stacked: phone);
             await page.Page.ScreenshotAsync(new() { Path = Path.Combine(Shots, $"responses-{width}.png"), FullPage = true });
+            if (!phone)
+            {
+                // 200% zoom of a 1280 px screen: 640 CSS px across. Labels stack above their bars, nothing scrolls sideways.
+                await page.Page.SetViewportSizeAsync(640, 720);
+                await page.GotoAsync($"/notices/{s.NoticeId}/responses");
+                await page.AssertAccessibleAsync();
+                await AssertNoSidewaysScrollAsync(page.Page);
+                await AssertChartsLegibleAsync(page.Page, stacked: true);
+                await page.Page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "responses-zoom200.png"), FullPage = true });
+                await page.Page.SetViewportSizeAsync(1280, 720);
+            }
 
             await page.GotoAsync("/dashboard");
             await page.AssertAccessibleAsync();
@@ -116,7 +128,9 @@ public sealed class DashboardPagesTests(Browser browser, RunningService service)
             "() => document.querySelector(\"td[data-count='funnel.delivered.0']\").textContent === '30'",
             null,
             new PageWaitForFunctionOptions { Timeout = 60_000, PollingInterval = 200 });
-        Assert.Equal("30", await page.Page.Locator("text[data-bar-value='funnel.delivered.0']").TextContentAsync());
+        Assert.Equal("30", await page.Page.Locator("[data-bar-value='funnel.delivered.0']").TextContentAsync());
+        // The bar grew with it: 30 of 30 recipients fills the track.
+        Assert.Equal("100.0", await page.Page.Locator("rect[data-bar='funnel.delivered.0']").GetAttributeAsync("width"));
         Assert.True(await page.Page.EvaluateAsync<bool>("() => window.__notReloaded === true"));
         await page.AssertAccessibleAsync();
     }
@@ -127,6 +141,33 @@ public sealed class DashboardPagesTests(Browser browser, RunningService service)
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await service.App.IssueDevelopmentTokenAsync(employeeId, roles));
         return client;
     }
+
+    /// <summary>
+    /// Every chart's words and numbers are rendered at 14 CSS px or more (they are HTML, not scaled SVG text), whole and
+    /// inside the viewport; <paramref name="stacked"/>: each label sits above its bars rather than beside them.
+    /// </summary>
+    private static async Task AssertChartsLegibleAsync(IPage page, bool stacked)
+    {
+        var texts = System.Text.Json.JsonSerializer.Deserialize<List<ChartText>>(await page.EvaluateAsync<string>("""
+            () => JSON.stringify([...document.querySelectorAll('.dash-chart__label, .dash-chart__value')].map(e => {
+                const box = e.getBoundingClientRect();
+                const row = e.closest('.dash-chart__row').querySelector('.dash-chart__bars').getBoundingClientRect();
+                return { Size: parseFloat(getComputedStyle(e).fontSize), Left: box.left, Right: box.right, Width: box.width,
+                         Label: e.classList.contains('dash-chart__label'), Above: box.bottom <= row.top + 1, Beside: box.right <= row.left + 1 };
+            }))
+            """))!;
+        Assert.NotEmpty(texts);
+        var viewport = page.ViewportSize!.Width;
+        foreach (var t in texts)
+        {
+            Assert.True(t.Size >= 14, $"Chart text at {t.Size} px on {page.Url} ({viewport} px wide).");
+            Assert.True(t.Left >= 0 && t.Right <= viewport + 1 && t.Width > 0, $"Chart text outside the viewport on {page.Url} ({viewport} px wide).");
+        }
+
+        Assert.All(texts.Where(t => t.Label), t => Assert.True(stacked ? t.Above : t.Beside, $"Label placement at {viewport} px: above={t.Above}, beside={t.Beside}."));
+    }
+
+    private sealed record ChartText(double Size, double Left, double Right, double Width, bool Label, bool Above, bool Beside);
 
     private static async Task AssertNoSidewaysScrollAsync(IPage page) =>
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{page.Url} scrolls sideways.");

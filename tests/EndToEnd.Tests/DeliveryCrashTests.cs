@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Notices.Identity.Database;
 using Notices.Identity.Mail;
@@ -133,6 +134,185 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output)
         Assert.True(inFlightAtKill.Count <= Workers + 1, line);
         Assert.All(repeated, r => Assert.Contains(r, inFlightAtKill));
         Assert.All(byRecipient, r => Assert.True(r.Value.Count <= 2, $"{r.Key} got {r.Value.Count} copies"));
+    }
+
+    /// <summary>
+    /// Issue 10, test 6: people volunteer through their links on the real service while its approval requests are
+    /// still queued behind the relay's limit; SIGKILL lands between recording volunteers and mailing their supervisor.
+    /// After a restart every recorded volunteer's supervisor gets that request exactly once (a second copy only for a
+    /// message in flight at the kill, with the same Message-ID), and nobody without a record gets one.
+    /// </summary>
+    [Fact]
+    public async Task Killed_between_recording_volunteers_and_mailing_their_supervisor_each_request_is_sent_once_after_restart()
+    {
+        const int People = 80;
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var ledger = new NoticesAppFactory(db, new Dictionary<string, string> { ["Notices:Mail:Workers"] = "0" });
+        var scenario = await ledger.SeedSignupScenarioAsync(People);
+
+        var port = FreePort();
+        var settings = ServiceSettings(db, smtp);
+        settings["urls"] = $"http://127.0.0.1:{port}";
+        // Slow enough that requests queue up behind the volunteers who cause them.
+        settings["Notices:Mail:Throttle:PerSecond"] = "10";
+        var site = new Uri($"http://127.0.0.1:{port}");
+
+        var saved = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var people = scenario.Paths.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        int recordedAtKill, unsentAtKill;
+        using (var service = ServiceProcess.Start(settings))
+        {
+            await WaitForHealthAsync(site);
+            // Four people at a time; the kill comes while they are still answering.
+            using var answering = new CancellationTokenSource();
+            var next = -1;
+            var volunteers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                while (!answering.IsCancellationRequested && Interlocked.Increment(ref next) is var i && i < people.Count)
+                {
+                    try
+                    {
+                        if (await VolunteerAsync(site, people[i].Value))
+                        {
+                            saved.Add(people[i].Key);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // The process died under this request: it may or may not have committed.
+                    }
+                }
+            })).ToList();
+
+            await WaitUntilAsync(() => saved.Count >= People / 2, Timeout);
+            service.Kill();
+            await answering.CancelAsync();
+            await Task.WhenAll(volunteers);
+            (recordedAtKill, unsentAtKill) = await RecordedAndUnsentAsync(ledger);
+        }
+
+        var inFlightAtKill = (await ledger.TransactionalRowsAsync()).Where(r => r.State == "sending" && r.HandoverStarted).Select(r => r.MessageId).ToHashSet();
+        var line = string.Create(CultureInfo.InvariantCulture, $"volunteer kill: {saved.Count} answers confirmed, {recordedAtKill} recorded, {unsentAtKill} approval requests not yet sent, {inFlightAtKill.Count} messages in flight");
+        output.WriteLine(line);
+        Console.WriteLine("DeliveryCrashTests " + line);
+        // The kill really fell between recording volunteers and mailing their supervisor.
+        Assert.True(unsentAtKill > 0, line);
+
+        using (ServiceProcess.Start(settings))
+        {
+            await WaitForHealthAsync(site);
+            // The rest answer after the restart.
+            foreach (var (employeeId, path) in people.Where(p => !saved.Contains(p.Key)))
+            {
+                if (await VolunteerAsync(site, path))
+                {
+                    saved.Add(employeeId);
+                }
+            }
+
+            await WaitUntilAsync(() => ledger.TransactionalRowsAsync().Result.All(r => r.State == "sent"), Timeout);
+        }
+
+        var requests = await ApprovalRequestsAsync(ledger);
+        var queued = (await ledger.TransactionalMessagesAsync()).Where(m => m.Category == "approval-request").ToList();
+        var copies = smtp.Messages.Select(m => m.Parse()).GroupBy(m => m.MessageId ?? "").ToDictionary(g => g.Key, g => g.ToList());
+
+        // Every person who was told "saved", before or after the kill, has a record and one request to the supervisor.
+        Assert.Equal(People, saved.Distinct().Count());
+        Assert.Equal(people.Select(p => p.Key).Order(), requests.Select(r => r.EmployeeId).Order());
+        Assert.Equal(requests.Count, queued.Count);
+        foreach (var request in requests)
+        {
+            var message = Assert.Single(queued, m => m.Reference == $"approval/{request.Id}");
+            Assert.Equal(SignupScenario.SupervisorEmail, message.Email);
+            Assert.True(copies.TryGetValue(message.MessageId, out var received), $"The request for {request.EmployeeId} never reached the relay.");
+            Assert.True(received.Count == 1 || (received.Count == 2 && inFlightAtKill.Contains(message.MessageId)),
+                $"The request for {request.EmployeeId} arrived {received.Count} times.");
+            // The request names its volunteer (E000042 is "Person 42").
+            var name = "Person " + int.Parse(request.EmployeeId[1..], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+            Assert.All(received, copy => Assert.Matches($@"\b{name}\b", copy.TextBody ?? ""));
+        }
+    }
+
+    private static async Task<bool> VolunteerAsync(Uri site, string path)
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() };
+        using var client = new HttpClient(handler) { BaseAddress = site, Timeout = TimeSpan.FromSeconds(30) };
+        var fields = new Dictionary<string, string>
+        {
+            ["preference1"] = "Houston, TX",
+            ["earliestAvailable"] = "2027-03-10",
+            ["phone"] = "202-555-0100",
+            ["acknowledge"] = "yes",
+        };
+        using var response = await client.PostFormAsync(path, "volunteer", fields);
+        return response.StatusCode is System.Net.HttpStatusCode.SeeOther or System.Net.HttpStatusCode.Found or System.Net.HttpStatusCode.Redirect
+            && response.Headers.Location?.OriginalString.Contains("saved=", StringComparison.Ordinal) == true;
+    }
+
+    private sealed record RecordedRequest(long Id, string EmployeeId);
+
+    private static async Task<List<RecordedRequest>> ApprovalRequestsAsync(NoticesAppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Notices.Data.NoticesDbContext>();
+        await using var connection = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT \"Id\", \"EmployeeId\" FROM signup.approval_requests ORDER BY \"Id\"", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<RecordedRequest>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new RecordedRequest(reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Volunteers recorded, and their approval requests still waiting in the outbox.</summary>
+    private static async Task<(int Recorded, int Unsent)> RecordedAndUnsentAsync(NoticesAppFactory app)
+    {
+        var recorded = (await ApprovalRequestsAsync(app)).Count;
+        var unsent = (await app.TransactionalMessagesAsync()).Count(m => m.Category == "approval-request" && m.State != "sent");
+        return (recorded, unsent);
+    }
+
+    private static async Task WaitForHealthAsync(Uri site)
+    {
+        using var client = new HttpClient { BaseAddress = site, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/health");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTimeOffset.UtcNow < deadline)
+            {
+            }
+            catch (TaskCanceledException) when (DateTimeOffset.UtcNow < deadline)
+            {
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException("The service did not answer /health.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)

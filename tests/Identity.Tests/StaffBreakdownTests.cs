@@ -6,38 +6,9 @@ using Notices.Testing;
 namespace Notices.Identity.Tests;
 
 /// <summary>A demo directory of 600 people per provider, for the breakdown and the sample.</summary>
-public sealed class StaffBreakdownFixture : IAsyncLifetime
+public sealed class StaffBreakdownFixture : AppPerDatabase
 {
-    private readonly List<TestDatabase> _databases = [];
-    private readonly Dictionary<DatabaseProvider, NoticesAppFactory> _apps = [];
-
-    public NoticesAppFactory App(DatabaseProvider provider) => _apps[provider];
-
-    public async Task InitializeAsync()
-    {
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
-        {
-            var database = await TestDatabase.CreateAsync(provider);
-            _databases.Add(database);
-            var settings = new Dictionary<string, string> { ["Notices:Demo:Enabled"] = "true", ["Notices:Demo:Employees"] = "600", ["Notices:Demo:Seed"] = "5" };
-            var app = new NoticesAppFactory(database, settings);
-            _apps[provider] = app;
-            using var client = app.CreateClient();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps.Values)
-        {
-            await app.DisposeAsync();
-        }
-
-        foreach (var database in _databases)
-        {
-            await database.DisposeAsync();
-        }
-    }
+    protected override Dictionary<string, string> Settings() => DemoDirectory(600, seed: 5);
 }
 
 public sealed class StaffBreakdownTests(StaffBreakdownFixture fixture) : IClassFixture<StaffBreakdownFixture>
@@ -45,7 +16,7 @@ public sealed class StaffBreakdownTests(StaffBreakdownFixture fixture) : IClassF
     public static TheoryData<DatabaseProvider, string> Filters()
     {
         var data = new TheoryData<DatabaseProvider, string>();
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
+        foreach (var provider in AppPerDatabase.Providers)
         {
             foreach (var name in Named.Keys)
             {

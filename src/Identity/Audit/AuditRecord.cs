@@ -21,6 +21,14 @@ internal sealed class AuditRecord
 
     public string SubjectId { get; set; } = "";
 
+    /// <summary>What the subject belongs to (an approval's notice); the subject itself when it belongs to nothing larger.</summary>
+    public string ContextKind { get; set; } = "";
+
+    public string ContextId { get; set; } = "";
+
+    /// <summary>The employee the subject concerns (whose response or request it is), when that is a person.</summary>
+    public string? AboutPerson { get; set; }
+
     public AuditChannel Channel { get; set; }
 
     public AuditOutcome Outcome { get; set; }
@@ -29,5 +37,9 @@ internal sealed class AuditRecord
     public string? Detail { get; set; }
 
     public AuditEntry ToEntry() =>
-        new(Id, At, Actor, OnBehalfOf, Action, new AuditSubject(SubjectKind, SubjectId), Channel, Outcome, Detail);
+        new(Id, At, Actor, OnBehalfOf, Action, new AuditSubject(SubjectKind, SubjectId), Channel, Outcome, Detail)
+        {
+            Context = new AuditSubject(ContextKind, ContextId),
+            AboutPerson = AboutPerson,
+        };
 }

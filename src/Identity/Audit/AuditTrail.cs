@@ -46,7 +46,14 @@ public sealed record AuditEntry(
     AuditSubject Subject,
     AuditChannel Channel,
     AuditOutcome Outcome,
-    string? Detail);
+    string? Detail)
+{
+    /// <summary>What the subject belongs to, such as the notice of an approval; the subject itself when it belongs to nothing larger.</summary>
+    public AuditSubject Context { get; init; } = Subject;
+
+    /// <summary>The employee the subject concerns (whose response or request it is), when that is a person.</summary>
+    public string? AboutPerson { get; init; }
+}
 
 /// <summary>One page of audit records, oldest first, so that appends never move a record to another page.</summary>
 /// <param name="Page">1-based.</param>
@@ -54,6 +61,20 @@ public sealed record AuditEntry(
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Page, int PageSize, int Total)
 {
     public int PageCount => Total == 0 ? 1 : (Total + PageSize - 1) / PageSize;
+}
+
+/// <summary>
+/// One page of a search, newest first, paged by id (keyset): a page never shifts as records are appended.
+/// <paramref name="Newer"/> and <paramref name="Older"/> are the cursors for the neighbouring pages (<c>after=</c>,
+/// <c>before=</c>), null where there is none.
+/// </summary>
+/// <param name="Total">Records matching the filter across all pages.</param>
+public sealed record AuditSearchPage(IReadOnlyList<AuditEntry> Entries, int PageSize, int Total, long? Newer, long? Older);
+
+/// <summary>Where a search page starts: just before (older than) or just after (newer than) a record id; neither is the newest page.</summary>
+public readonly record struct AuditCursor(long? Before, long? After)
+{
+    public static AuditCursor Newest => default;
 }
 
 /// <summary>Reads the one append-only audit trail that every module writes (with <see cref="AuditTrailExtensions.AppendAudit"/>).</summary>
@@ -68,8 +89,9 @@ public interface IAuditTrail
     /// <param name="employeeOrUserId">The actor id recorded (a user's stable id or an employee id).</param>
     Task<AuditPage> ForPersonAsync(string employeeOrUserId, int page, int pageSize, CancellationToken cancellationToken = default);
 
-    /// <summary>Records matching every criterion set in <paramref name="filter"/>, newest first (the audit page and API).</summary>
-    Task<AuditPage> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken = default);
+    /// <summary>Records matching every criterion set in <paramref name="filter"/>, newest first, a page from <paramref name="cursor"/> (the audit page and API).</summary>
+    /// <param name="pageSize">1 to <see cref="AuditTrailExtensions.MaxPageSize"/>.</param>
+    Task<AuditSearchPage> SearchAsync(AuditFilter filter, AuditCursor cursor, int pageSize, CancellationToken cancellationToken = default);
 
     /// <summary>Every record matching <paramref name="filter"/>, newest first, streamed a chunk at a time (exports).</summary>
     IAsyncEnumerable<AuditEntry> StreamAsync(AuditFilter filter, CancellationToken cancellationToken = default);
@@ -81,10 +103,13 @@ public sealed record AuditFilter
     /// <summary>Exactly this subject (<c>notice/…</c>, <c>approval/42</c>).</summary>
     public AuditSubject? Subject { get; init; }
 
+    /// <summary>Records about this subject or belonging to it (<c>notice/…</c> finds the notice's approvals and answers too).</summary>
+    public AuditSubject? Within { get; init; }
+
     /// <summary>Who acted: a stable actor id, or an employee id (which also matches <c>employee:ID</c>, the id a sign-up link acts as).</summary>
     public string? Actor { get; init; }
 
-    /// <summary>A person as actor or as the one acted for (on whose behalf), by actor id or employee id.</summary>
+    /// <summary>A person as actor, as the one acted for (on whose behalf), or as the one the record is about, by actor id or employee id.</summary>
     public string? Person { get; init; }
 
     /// <summary>The action, or a prefix ending in a dot (<c>approval.</c> for every approval action).</summary>

@@ -27,6 +27,8 @@ public static class AuditTrailExtensions
     /// <param name="actor">Stable id of the user, or <c>system:component</c>.</param>
     /// <param name="detail">Short, with no personal data beyond ids; cut at <see cref="MaxDetailLength"/> characters.</param>
     /// <param name="onBehalfOf">The person the actor acted for, when not themselves.</param>
+    /// <param name="context">What <paramref name="subject"/> belongs to (an approval's notice), so that a search within it finds this record; the subject itself when null.</param>
+    /// <param name="aboutPerson">The employee id of the person the subject concerns (whose response or request), when there is one.</param>
     public static void AppendAudit(
         this DbContext db,
         string actor,
@@ -36,10 +38,12 @@ public static class AuditTrailExtensions
         AuditOutcome outcome,
         DateTimeOffset at,
         string? detail = null,
-        string? onBehalfOf = null)
+        string? onBehalfOf = null,
+        AuditSubject? context = null,
+        string? aboutPerson = null)
     {
         ArgumentNullException.ThrowIfNull(db);
-        db.Set<AuditRecord>().Add(Record(actor, action, subject, channel, outcome, at, detail, onBehalfOf));
+        db.Set<AuditRecord>().Add(Record(actor, action, subject, channel, outcome, at, detail, onBehalfOf, context, aboutPerson));
     }
 
     /// <summary>
@@ -58,6 +62,8 @@ public static class AuditTrailExtensions
         DateTimeOffset at,
         string? detail = null,
         string? onBehalfOf = null,
+        AuditSubject? context = null,
+        string? aboutPerson = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -66,7 +72,7 @@ public static class AuditTrailExtensions
             throw new InvalidOperationException("AppendAuditAloneAsync records outside a transaction; inside one, use AppendAudit.");
         }
 
-        var record = Record(actor, action, subject, channel, outcome, at, detail, onBehalfOf);
+        var record = Record(actor, action, subject, channel, outcome, at, detail, onBehalfOf, context, aboutPerson);
         var entity = db.Model.FindEntityType(typeof(AuditRecord))
             ?? throw new InvalidOperationException($"{db.GetType().Name} does not map the audit trail: call modelBuilder.MapAuditTrail().");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
@@ -78,14 +84,16 @@ public static class AuditTrailExtensions
             INSERT INTO {{sql.DelimitIdentifier(table.Name, table.Schema)}}
                 ({{Column(nameof(AuditRecord.At))}}, {{Column(nameof(AuditRecord.Actor))}}, {{Column(nameof(AuditRecord.OnBehalfOf))}},
                  {{Column(nameof(AuditRecord.Action))}}, {{Column(nameof(AuditRecord.SubjectKind))}}, {{Column(nameof(AuditRecord.SubjectId))}},
-                 {{Column(nameof(AuditRecord.Channel))}}, {{Column(nameof(AuditRecord.Outcome))}}, {{Column(nameof(AuditRecord.Detail))}})
-            VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8})
+                 {{Column(nameof(AuditRecord.Channel))}}, {{Column(nameof(AuditRecord.Outcome))}}, {{Column(nameof(AuditRecord.Detail))}},
+                 {{Column(nameof(AuditRecord.ContextKind))}}, {{Column(nameof(AuditRecord.ContextId))}}, {{Column(nameof(AuditRecord.AboutPerson))}})
+            VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11})
             """);
         await db.Database.ExecuteSqlAsync(
             FormattableStringFactory.Create(
                 statement,
                 record.At.UtcDateTime, record.Actor, record.OnBehalfOf, record.Action, record.SubjectKind,
-                record.SubjectId, AuditNames.Of(record.Channel), AuditNames.Of(record.Outcome), record.Detail),
+                record.SubjectId, AuditNames.Of(record.Channel), AuditNames.Of(record.Outcome), record.Detail,
+                record.ContextKind, record.ContextId, record.AboutPerson),
             cancellationToken);
     }
 
@@ -116,16 +124,28 @@ public static class AuditTrailExtensions
             e.Property(x => x.Channel).HasConversion(new ValueConverter<AuditChannel, string>(v => AuditNames.Of(v), v => AuditNames.Channel(v))).HasMaxLength(16);
             e.Property(x => x.Outcome).HasConversion(new ValueConverter<AuditOutcome, string>(v => AuditNames.Of(v), v => AuditNames.Outcome(v))).HasMaxLength(16);
             e.Property(x => x.Detail).HasMaxLength(MaxDetailLength);
+            e.Property(x => x.ContextKind).HasMaxLength(40);
+            e.Property(x => x.ContextId).HasMaxLength(100);
+            e.Property(x => x.AboutPerson).HasMaxLength(64);
+            // One index per filter of the audit search; each ends so that its rows come in the order the search pages them
+            // (by id), or by time where a date range is the usual companion (a notice's records over a week).
             e.HasIndex(x => new { x.SubjectKind, x.SubjectId, x.Id });
+            e.HasIndex(x => new { x.ContextKind, x.ContextId, x.At });
             e.HasIndex(x => new { x.Actor, x.Id });
             e.HasIndex(x => new { x.OnBehalfOf, x.Id }).HasFilter("\"OnBehalfOf\" IS NOT NULL");
+            e.HasIndex(x => new { x.AboutPerson, x.Id }).HasFilter("\"AboutPerson\" IS NOT NULL");
+            e.HasIndex(x => x.At);
         });
         return modelBuilder;
     }
 
     private static AuditRecord Record(
-        string actor, string action, AuditSubject subject, AuditChannel channel, AuditOutcome outcome, DateTimeOffset at, string? detail, string? onBehalfOf)
+        string actor, string action, AuditSubject subject, AuditChannel channel, AuditOutcome outcome, DateTimeOffset at, string? detail, string? onBehalfOf,
+        AuditSubject? context, string? aboutPerson)
     {
+        var within = context ?? subject;
+        ArgumentException.ThrowIfNullOrWhiteSpace(within.Kind, nameof(context));
+        ArgumentException.ThrowIfNullOrWhiteSpace(within.Id, nameof(context));
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(action);
         ArgumentException.ThrowIfNullOrWhiteSpace(subject.Kind, nameof(subject));
@@ -141,6 +161,9 @@ public static class AuditTrailExtensions
             Channel = channel,
             Outcome = outcome,
             Detail = detail is { Length: > MaxDetailLength } ? detail[..MaxDetailLength] : detail,
+            ContextKind = within.Kind,
+            ContextId = within.Id,
+            AboutPerson = string.IsNullOrWhiteSpace(aboutPerson) ? null : aboutPerson,
         };
     }
 }

@@ -14,19 +14,39 @@ internal sealed class AuditTrailReader(DirectoryDbContext db) : IAuditTrail
         return PageAsync(db.AuditTrail.Where(r => r.Actor == employeeOrUserId || r.OnBehalfOf == employeeOrUserId), page, pageSize, cancellationToken);
     }
 
-    public async Task<AuditPage> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
+    public async Task<AuditSearchPage> SearchAsync(AuditFilter filter, AuditCursor cursor, int pageSize, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, AuditTrailExtensions.MaxPageSize);
+        if (cursor.Before is not null && cursor.After is not null)
+        {
+            throw new ArgumentException("A page starts before one record or after one, not both.", nameof(cursor));
+        }
+
         var records = Filtered(filter);
         var total = await records.CountAsync(cancellationToken);
-        var rows = await records.AsNoTracking()
-            .OrderByDescending(r => r.Id)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
-            .ToListAsync(cancellationToken);
-        return new AuditPage([.. rows.Select(r => r.ToEntry())], page, pageSize, total);
+        List<AuditRecord> rows;
+        if (cursor.After is { } after)
+        {
+            // The page just newer than a record: the oldest pageSize above it, shown newest first.
+            rows = await records.AsNoTracking().Where(r => r.Id > after).OrderBy(r => r.Id).Take(pageSize).ToListAsync(cancellationToken);
+            rows.Reverse();
+        }
+        else
+        {
+            var before = cursor.Before ?? long.MaxValue;
+            rows = await records.AsNoTracking().Where(r => r.Id < before).OrderByDescending(r => r.Id).Take(pageSize).ToListAsync(cancellationToken);
+        }
+
+        long? newer = null, older = null;
+        if (rows.Count > 0)
+        {
+            var (newest, oldest) = (rows[0].Id, rows[^1].Id);
+            newer = await records.AnyAsync(r => r.Id > newest, cancellationToken) ? newest : null;
+            older = await records.AnyAsync(r => r.Id < oldest, cancellationToken) ? oldest : null;
+        }
+
+        return new AuditSearchPage([.. rows.Select(r => r.ToEntry())], pageSize, total, newer, older);
     }
 
     public async IAsyncEnumerable<AuditEntry> StreamAsync(AuditFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -59,6 +79,11 @@ internal sealed class AuditTrailReader(DirectoryDbContext db) : IAuditTrail
             records = records.Where(r => r.SubjectKind == subject.Kind && r.SubjectId == subject.Id);
         }
 
+        if (filter.Within is { } within)
+        {
+            records = records.Where(r => r.ContextKind == within.Kind && r.ContextId == within.Id);
+        }
+
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
             var (id, asEmployee) = (filter.Actor.Trim(), "employee:" + filter.Actor.Trim());
@@ -68,7 +93,7 @@ internal sealed class AuditTrailReader(DirectoryDbContext db) : IAuditTrail
         if (!string.IsNullOrWhiteSpace(filter.Person))
         {
             var (id, asEmployee) = (filter.Person.Trim(), "employee:" + filter.Person.Trim());
-            records = records.Where(r => r.Actor == id || r.Actor == asEmployee || r.OnBehalfOf == id);
+            records = records.Where(r => r.Actor == id || r.Actor == asEmployee || r.OnBehalfOf == id || r.AboutPerson == id);
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Action))

@@ -20,6 +20,7 @@ internal static class StaffDirectoryModule
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<IStaffDirectory, StaffDirectory>();
         builder.Services.AddScoped<IDirectoryImporter, DirectoryImporter>();
+        builder.Services.AddScoped<IDirectoryImportObserver, DirectoryImportAudit>();
         builder.Services.AddOptions<DemoOptions>()
             .BindConfiguration(DemoOptions.Section)
             .ValidateDataAnnotations()

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Notices.Identity.Audit;
 using Notices.Identity.Database;
 using Notices.Identity.StaffDirectory.Demo;
 using Notices.Identity.StaffDirectory.Import;
@@ -80,6 +81,7 @@ internal static class DirectoryCommands
         await using var scope = services.CreateAsyncScope();
         var importer = scope.ServiceProvider.GetRequiredService<IDirectoryImporter>();
         var outcome = await importer.ImportAsync(stream, options, Progress(stderr), cancellationToken);
+        await TellObserversAsync(scope.ServiceProvider, Path.GetFileName(path), outcome, cancellationToken);
         return await ReportAsync(outcome, stdout, stderr);
     }
 
@@ -97,7 +99,18 @@ internal static class DirectoryCommands
             return Failed;
         }
 
+        await TellObserversAsync(scope.ServiceProvider, "Microsoft Graph", outcome.Import!, cancellationToken);
         return await ReportAsync(outcome.Import!, stdout, stderr, "The sync was refused");
+    }
+
+    /// <summary>The audit trail (and any other observer) hears of a command-line import as of one from the portal.</summary>
+    private static async Task TellObserversAsync(IServiceProvider services, string fileName, ImportOutcome outcome, CancellationToken cancellationToken)
+    {
+        var finished = new DirectoryImportFinished("cli:" + Environment.UserName, null, fileName, AuditChannel.Cli, outcome);
+        foreach (var observer in services.GetServices<IDirectoryImportObserver>())
+        {
+            await observer.ImportFinishedAsync(finished, cancellationToken);
+        }
     }
 
     public static async Task<int> DemoAsync(IServiceProvider services, int employees, long seed, ImportOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

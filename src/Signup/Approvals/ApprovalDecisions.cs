@@ -134,7 +134,8 @@ internal sealed class ApprovalDecisions(
             await mail.QueueDecisionAsync(db, decided, notice, employee, link, cancellationToken);
         }
 
-        SignupAudit.Record(db, new SignupAuditEntry(approver.Actor.Id, approve ? "approval.approved" : "approval.denied", SignupSubject.Approval, id, channel, true, now, auditDetail, onBehalfOf));
+        SignupAudit.Record(db, new SignupAuditEntry(approver.Actor.Id, approve ? "approval.approved" : "approval.denied", SignupSubject.Approval, id, channel, true, now, auditDetail, onBehalfOf,
+            decided.NoticeId, decided.EmployeeId));
         if (withDecision is not null)
         {
             await withDecision(db);
@@ -184,10 +185,11 @@ internal sealed class ApprovalDecisions(
                 : new DecisionResult(DecisionStatus.Conflict, $"Only an approved or denied request can be reopened; this one is {current.State.Name()}.", current.State);
         }
 
-        SignupAudit.Record(db, new SignupAuditEntry(admin.Actor.Id, "approval.reopened", SignupSubject.Approval, id, channel, true, now, "reason given"));
+        var reopened = await db.Approvals.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.ResponseId, a.NoticeId, a.EmployeeId }).FirstAsync(cancellationToken);
+        SignupAudit.Record(db, new SignupAuditEntry(admin.Actor.Id, "approval.reopened", SignupSubject.Approval, id, channel, true, now, "reason given",
+            NoticeId: reopened.NoticeId, AboutPerson: reopened.EmployeeId));
         await db.SaveChangesAsync(cancellationToken);
-        var reopened = await db.Approvals.AsNoTracking().Where(a => a.Id == id).Select(a => a.ResponseId).FirstAsync(cancellationToken);
-        await Reporting.ResponseTallies.RefreshAsync(db, reopened, cancellationToken);
+        await Reporting.ResponseTallies.RefreshAsync(db, reopened.ResponseId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return DecisionResult.Applied(ApprovalState.Pending);
     }
@@ -228,7 +230,8 @@ internal sealed class ApprovalDecisions(
 
         var request = await db.Approvals.AsNoTracking().FirstAsync(a => a.Id == id, cancellationToken);
         await QueueRequestAsync(request, ApprovalRequestReason.Reassigned, cancellationToken);
-        SignupAudit.Record(db, new SignupAuditEntry(admin.Actor.Id, "approval.reassigned", SignupSubject.Approval, id, channel, true, now, $"to {target.EmployeeId}"));
+        SignupAudit.Record(db, new SignupAuditEntry(admin.Actor.Id, "approval.reassigned", SignupSubject.Approval, id, channel, true, now, $"to {target.EmployeeId}",
+            NoticeId: request.NoticeId, AboutPerson: request.EmployeeId));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return DecisionResult.Applied(ApprovalState.Pending);

@@ -103,7 +103,7 @@ internal sealed class Delegations(SignupDbContext db, IStaffDirectory directory,
         db.Delegations.Add(delegation);
         await db.SaveChangesAsync(cancellationToken);
         SignupAudit.Record(db, new SignupAuditEntry(actorId, "delegation.added", SignupSubject.Delegation, delegation.Id, SignupChannel.Portal, true, now,
-            $"{acting.EmployeeId} acts for {supervisorId} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}", supervisorId));
+            $"{acting.EmployeeId} acts for {supervisorId} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}", supervisorId, AboutPerson: acting.EmployeeId));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return [];

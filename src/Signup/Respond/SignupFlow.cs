@@ -138,7 +138,7 @@ internal sealed class SignupFlow(
                     await approvalMail.QueueRequestAsync(db, request, link.Notice, link.Employee, response.Preferences,
                         approver is null ? ApprovalRequestReason.HrQueue : ApprovalRequestReason.New, cancellationToken);
                     SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "approval.requested", SignupSubject.Approval, request.Id, SignupChannel.Portal, true, now,
-                        approver is null ? "routed to the HR queue" : $"approver {approver.EmployeeId}"));
+                        approver is null ? "routed to the HR queue" : $"approver {approver.EmployeeId}", NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
                     approvalNote = approver is null
                         ? "Your request for approval went to the HR team, because the directory shows no supervisor for you."
                         : $"We asked {approver.DisplayName}, your supervisor, to approve. You will get an email with the decision.";
@@ -151,7 +151,8 @@ internal sealed class SignupFlow(
                 }
             }
 
-            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), wasVolunteer ? "response.updated" : "response.volunteered", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now));
+            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), wasVolunteer ? "response.updated" : "response.volunteered", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now,
+                NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
             await QueueConfirmationAsync(link, token, SignupAnswer.Volunteered, Facts(response), approvalNote, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await Reporting.ResponseTallies.RefreshAsync(db, response.Id, cancellationToken);
@@ -176,7 +177,8 @@ internal sealed class SignupFlow(
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
-            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.declined", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now));
+            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.declined", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now,
+                NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
             if (changed)
             {
                 await QueueConfirmationAsync(link, token, SignupAnswer.Declined, [], null, cancellationToken);
@@ -225,7 +227,7 @@ internal sealed class SignupFlow(
                 }
 
                 SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "approval.withdrawn", SignupSubject.Approval, approval.Id, SignupChannel.Portal, true, now,
-                    from.IsOpen() ? "before a decision" : "after approval"));
+                    from.IsOpen() ? "before a decision" : "after approval", NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
                 await approvalMail.QueueWithdrawnAsync(db, approval, link.Notice, link.Employee, !from.IsOpen(), reason, cancellationToken);
             }
 
@@ -236,7 +238,8 @@ internal sealed class SignupFlow(
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
-            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.withdrawn", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now));
+            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.withdrawn", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now,
+                NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
             await QueueConfirmationAsync(link, token, SignupAnswer.Withdrawn, [], null, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await Reporting.ResponseTallies.RefreshAsync(db, response.Id, cancellationToken);

@@ -45,6 +45,10 @@ public sealed class NoticeAuditMigrationTests
                 (refused, "releaser-oid", null, "release_refused", AuditChannel.Api, AuditOutcome.Refused, "own notice (two-person rule)"),
             ],
             trail.Entries.Select(e => (e.At, e.Actor, e.OnBehalfOf, e.Action, e.Channel, e.Outcome, e.Detail)));
+        // Moved in after the trail gained its context column: each belongs to its notice, and a search within the notice finds it.
+        Assert.All(trail.Entries, e => Assert.Equal(AuditSubject.Notice(notice), e.Context));
+        var within = await reader.ServiceProvider.GetRequiredService<IAuditTrail>().SearchAsync(new AuditFilter { Within = AuditSubject.Notice(notice) }, AuditCursor.Newest, 10);
+        Assert.Equal(["release_refused", "created"], within.Entries.Select(e => e.Action).ToArray());
     }
 
     private static Task InsertEventAsync(

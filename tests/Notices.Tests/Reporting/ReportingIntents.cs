@@ -1,9 +1,11 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using CsvHelper;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
 using Notices.Data;
 using Notices.Delivery.Outbox;
@@ -32,6 +34,20 @@ internal static class ReportingIntents
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
         Assert.Equal(1, await db.Outbox.Where(o => o.NoticeId == noticeId && o.EmployeeId == employeeId).ExecuteUpdateAsync(s => s.SetProperty(o => o.BouncedAt, DateTimeOffset.UtcNow)));
+    }
+
+    /// <summary>Moves an approval request's creation and assignment back to <paramref name="at"/>, as if it had been made then.</summary>
+    public static async Task BackdateRequestAsync(this NoticesAppFactory app, long approvalId, DateTimeOffset at)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
+        // Signup's table, in its provider's shapes: SQLite keeps DateTimeOffset as a sortable 64-bit number.
+        var sqlite = db.Database.IsSqlite();
+        object when = sqlite ? new DateTimeOffsetToBinaryConverter().ConvertToProvider(at)! : at;
+        var sql = sqlite
+            ? "UPDATE approval_requests SET \"CreatedAt\" = {0}, \"AssignedAt\" = {0} WHERE \"Id\" = {1}"
+            : "UPDATE signup.approval_requests SET \"CreatedAt\" = {0}, \"AssignedAt\" = {0} WHERE \"Id\" = {1}";
+        Assert.Equal(1, await db.Database.ExecuteSqlAsync(FormattableStringFactory.Create(sql, when, approvalId)));
     }
 
     /// <summary>A client with no cookie jar, as a mail scanner fetches a link.</summary>

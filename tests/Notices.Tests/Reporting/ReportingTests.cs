@@ -213,25 +213,63 @@ public sealed class ReportingTests
         var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(0, (int)(await Search("from=" + tomorrow))["total"]!);
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var paged = await Search($"from={today}&to={today}&pageSize=2&page=2");
-        Assert.Equal((2, 2), ((int)paged["page"]!, (int)paged["pageSize"]!));
-        Assert.True((int)paged["total"]! >= 5);
-        Assert.Equal(2, paged["entries"]!.AsArray().Count);
+
+        // A person as the one a record is about: the supervisor approved E000001's request; E000001 finds it.
+        var aboutE1 = await Search("person=E000001&action=approval.approved");
+        var approved = Assert.Single(aboutE1["entries"]!.AsArray())!;
+        Assert.Equal((SignupScenario.Supervisor, "E000001"), ((string?)approved["actor"], (string?)approved["aboutPerson"]));
+
+        // By notice: the notice's own records and everything within it (answers, approvals, the roster export), nothing else.
+        using (var releaser = await app.RoleClientAsync(SignupScenario.Director, "Notices.Releaser"))
+        {
+            (await releaser.GetAsync($"/api/notices/{s.NoticeId}/roster?format=csv")).Dispose();
+        }
+
+        var inNotice = await Search($"notice={s.NoticeId}&pageSize=500");
+        var actions = inNotice["entries"]!.AsArray().Select(e => (string)e!["action"]!).ToHashSet();
+        Assert.Superset(new HashSet<string> { "response.volunteered", "approval.requested", "approval.approved", "roster.exported" }, actions);
+        Assert.All(inNotice["entries"]!.AsArray(), e => Assert.Equal(("notice", s.NoticeId.ToString("D")), ((string?)e!["context"]!["kind"], (string?)e["context"]!["id"])));
+        Assert.Equal(0, (int)(await Search($"notice={Guid.NewGuid()}"))["total"]!);
+        var inNoticeToday = await Search($"notice={s.NoticeId}&action=response.&from={today}&to={today}");
+        Assert.Equal(["response.volunteered", "response.volunteered"], inNoticeToday["entries"]!.AsArray().Select(e => (string)e!["action"]!).ToArray());
+
+        // Paging by record id, newest first: walking the "older" cursors visits every record once, and a record appended
+        // meanwhile does not move the rest onto other pages; "newer" from a later page comes back to the same records.
+        var everything = (await Search($"from={today}&to={today}&pageSize=500"))["entries"]!.AsArray().Select(e => (long)e!["id"]!).ToList();
+        Assert.True(everything.Count >= 6);
+        var first = await Search($"from={today}&to={today}&pageSize=2");
+        Assert.Equal((2, everything.Count, (JsonNode?)null), ((int)first["pageSize"]!, (int)first["total"]!, first["newer"]));
+        var walked = first["entries"]!.AsArray().Select(e => (long)e!["id"]!).ToList();
+        (await admin.GetAsync("/api/audit/export?actor=nobody")).Dispose();
+        JsonObject page = first;
+        var pages = new List<JsonObject> { first };
+        while (page["older"] is { } older)
+        {
+            page = await Search($"from={today}&to={today}&pageSize=2&before={(long)older}");
+            pages.Add(page);
+            walked.AddRange(page["entries"]!.AsArray().Select(e => (long)e!["id"]!));
+        }
+
+        Assert.Equal(everything, walked);
+        var back = await Search($"from={today}&to={today}&pageSize=2&after={(long)pages[2]["newer"]!}");
+        Assert.Equal(pages[1]["entries"]!.AsArray().Select(e => (long)e!["id"]!), back["entries"]!.AsArray().Select(e => (long)e!["id"]!));
 
         using var badDate = await admin.GetAsync("/api/audit?from=yesterday");
         using var badChannel = await admin.GetAsync("/api/audit?channel=fax");
         using var badPage = await admin.GetAsync("/api/audit?pageSize=100000");
-        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (badDate.StatusCode, badChannel.StatusCode, badPage.StatusCode));
+        using var badCursor = await admin.GetAsync("/api/audit?before=5&after=2");
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest),
+            (badDate.StatusCode, badChannel.StatusCode, badPage.StatusCode, badCursor.StatusCode));
         Assert.Equal("application/problem+json", badDate.Content.Headers.ContentType!.MediaType);
 
         // The export: formula-safe CSV, newest first, and recorded itself.
         using var export = await admin.GetAsync("/api/audit/export?actor=E000002");
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         var rows = ReportingIntents.ReadCsv(await export.Content.ReadAsByteArrayAsync());
-        Assert.Equal(["When (UTC)", "Actor", "On behalf of", "Action", "Subject", "Channel", "Outcome", "Detail"], rows[0]);
+        Assert.Equal(["When (UTC)", "Actor", "On behalf of", "Action", "Subject", "Channel", "Outcome", "Detail", "Within", "About"], rows[0]);
         Assert.All(rows.Skip(1), r => Assert.Equal("employee:E000002", r[1]));
         var recorded = await Search("action=audit.exported");
-        Assert.Equal("actor E000002; 2 rows", (string?)recorded["entries"]!.AsArray().Single()!["detail"]);
+        Assert.Equal(["actor E000002; 2 rows", "actor nobody; 0 rows"], recorded["entries"]!.AsArray().Select(e => (string)e!["detail"]!).ToArray());
 
         // Authors and supervisors without a role get 403 from the API and the page.
         using var author = await app.RoleClientAsync("E000003", Author);
@@ -239,6 +277,54 @@ public sealed class ReportingTests
         Assert.Equal(HttpStatusCode.Forbidden, authorApi.StatusCode);
         using var authorExport = await author.GetAsync("/api/audit/export");
         Assert.Equal(HttpStatusCode.Forbidden, authorExport.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Time_to_decision_gives_the_median_and_90th_percentile_and_counts_requests_waiting_past_reminder_and_escalation(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        // The reminder job runs once at start (nothing to do) and not again during the test: the waits stay as written.
+        await using var app = new NoticesAppFactory(db, new Dictionary<string, string>(NoMail) { ["Notices:Signup:ApprovalClockInterval"] = "1.00:00:00" });
+        var s = await app.SeedSignupScenarioAsync(recipients: 5);
+        for (var i = 1; i <= 5; i++)
+        {
+            using var person = app.CreateBrowserClient();
+            using var answer = await person.PostFormAsync(s.PathOf($"E00000{i}"), "volunteer", Volunteer());
+            Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        }
+
+        using var supervisor = await app.RoleClientAsync(SignupScenario.Supervisor);
+        var pending = (await supervisor.GetFromJsonAsync<JsonObject>("/api/approvals?state=pending"))!["items"]!.AsArray();
+        long Request(string employee) => (long)pending.Single(p => (string?)p!["employeeId"] == employee)!["id"]!;
+
+        // Requests made 2, 4 and 10 hours ago are decided now; one has waited 30 days, one 7 days. Seven calendar days always
+        // hold 3 to 5 working days (weekends, at most one federal holiday), thirty always 7 or more: the counts hold any day.
+        var now = DateTimeOffset.UtcNow;
+        await app.BackdateRequestAsync(Request("E000001"), now.AddHours(-2));
+        await app.BackdateRequestAsync(Request("E000002"), now.AddHours(-4));
+        await app.BackdateRequestAsync(Request("E000003"), now.AddHours(-10));
+        await app.BackdateRequestAsync(Request("E000004"), now.AddDays(-30));
+        await app.BackdateRequestAsync(Request("E000005"), now.AddDays(-7));
+        using (var ok = await supervisor.PostAsJsonAsync($"/api/approvals/{Request("E000001")}/decision", new { decision = "approve" })) { Assert.Equal(HttpStatusCode.OK, ok.StatusCode); }
+        using (var ok = await supervisor.PostAsJsonAsync($"/api/approvals/{Request("E000002")}/decision", new { decision = "approve" })) { Assert.Equal(HttpStatusCode.OK, ok.StatusCode); }
+        using (var no = await supervisor.PostAsJsonAsync($"/api/approvals/{Request("E000003")}/decision", new { decision = "deny", justification = Justification })) { Assert.Equal(HttpStatusCode.OK, no.StatusCode); }
+
+        using var author = await app.RoleClientAsync("E000001", Author);
+        var times = (await author.GetFromJsonAsync<JsonObject>($"/api/notices/{s.NoticeId}/dashboard"))!["decisionTimes"]!;
+        // Nearest rank over 2, 4 and 10 hours: the median is 4, the 90th percentile 10.
+        Assert.Equal((3, 4.0, 10.0), ((int)times["decided"]!, (double)times["medianHours"]!, (double)times["p90Hours"]!));
+        Assert.Equal((2, 2, 1), ((int)times["open"]!, (int)times["pastReminder"]!, (int)times["pastEscalation"]!));
+        Assert.Equal((3, 7), ((int)times["reminderAfterDays"]!, (int)times["escalateAfterDays"]!));
+
+        // The page says the same, in words.
+        using var browser = app.CreateBrowserClient();
+        (await browser.SignInOnDevelopmentPageAsync("Person", "E000001", [Author])).Dispose();
+        var html = await browser.GetStringAsync($"/notices/{s.NoticeId}/responses");
+        Assert.Contains("<dd data-field=\"times.median\">4 hours</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dd data-field=\"times.p90\">10 hours</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dd data-count=\"times.pastEscalation\">1</dd>", html, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -31,6 +31,10 @@ namespace Notices.Identity.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("AboutPerson")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -48,6 +52,16 @@ namespace Notices.Identity.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ContextId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ContextKind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("Detail")
                         .HasMaxLength(1000)
@@ -74,10 +88,17 @@ namespace Notices.Identity.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
+                    b.HasIndex("AboutPerson", "Id")
+                        .HasFilter("\"AboutPerson\" IS NOT NULL");
+
                     b.HasIndex("Actor", "Id");
 
                     b.HasIndex("OnBehalfOf", "Id")
                         .HasFilter("\"OnBehalfOf\" IS NOT NULL");
+
+                    b.HasIndex("ContextKind", "ContextId", "At");
 
                     b.HasIndex("SubjectKind", "SubjectId", "Id");
 

@@ -71,7 +71,14 @@ internal sealed class AudienceForm
         };
     }
 
-    public (AudienceRulesInput Input, Dictionary<string, string[]> Errors) ToInput()
+    /// <summary>The form's rules, read and validated in one pass; null with every field error when any is wrong.</summary>
+    public (AudienceRules? Rules, Dictionary<string, string[]> Errors) Parse()
+    {
+        var (input, errors) = ToInput();
+        return errors.Count > 0 ? (null, errors) : AudienceRulesValidation.Validate(input);
+    }
+
+    private (AudienceRulesInput Input, Dictionary<string, string[]> Errors) ToInput()
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var input = new AudienceRulesInput

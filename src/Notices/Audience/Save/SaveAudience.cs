@@ -33,19 +33,30 @@ internal sealed class SaveAudienceHandler(NoticesDbContext db, TimeProvider time
 {
     public const string AuditAction = "audience_updated";
 
+    /// <summary>Saves rules as the API receives them: validated here, refused with field errors.</summary>
     public async Task<SaveAudienceOutcome> SaveAsync(
         Guid id, AudienceRulesInput? input, int? expectedVersion, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
+    {
+        var (rules, errors) = AudienceRulesValidation.Validate(input);
+        if (rules is not null)
+        {
+            return await SaveAsync(id, rules, expectedVersion, actor, channel, cancellationToken);
+        }
+
+        var stored = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        return stored is null
+            ? new SaveAudienceOutcome(SaveAudienceStatus.NotFound)
+            : new SaveAudienceOutcome(SaveAudienceStatus.Invalid, stored, errors);
+    }
+
+    /// <summary>Saves rules already parsed and validated (the audience page parses its form once).</summary>
+    public async Task<SaveAudienceOutcome> SaveAsync(
+        Guid id, AudienceRules rules, int? expectedVersion, Actor actor, AuditChannel channel, CancellationToken cancellationToken)
     {
         var notice = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (notice is null)
         {
             return new SaveAudienceOutcome(SaveAudienceStatus.NotFound);
-        }
-
-        var (rules, errors) = AudienceRulesValidation.Validate(input);
-        if (rules is null)
-        {
-            return new SaveAudienceOutcome(SaveAudienceStatus.Invalid, notice, errors);
         }
 
         if (notice.State is not (NoticeState.Draft or NoticeState.Submitted))

@@ -11,18 +11,21 @@ namespace Notices.Reporting.AuditLog;
 
 internal static class AuditEndpoints
 {
-    /// <summary>GET /api/audit?notice=&amp;subject=&amp;actor=&amp;person=&amp;action=&amp;channel=&amp;from=&amp;to=&amp;page=&amp;pageSize=: newest first.</summary>
-    public static async Task<Results<Ok<AuditPage>, ValidationProblem>> SearchAsync([AsParameters] AuditQuery query, AuditSearch search, CancellationToken cancellationToken)
+    /// <summary>
+    /// GET /api/audit?notice=&amp;subject=&amp;actor=&amp;person=&amp;action=&amp;channel=&amp;from=&amp;to=&amp;before=&amp;after=&amp;pageSize=:
+    /// newest first, paged by record id (the answer's <c>older</c> and <c>newer</c> are the next <c>before</c> and <c>after</c>).
+    /// </summary>
+    public static async Task<Results<Ok<AuditSearchPage>, ValidationProblem>> SearchAsync([AsParameters] AuditQuery query, AuditSearch search, CancellationToken cancellationToken)
     {
         if (!AuditSearch.TryBuild(query, out var filter, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await search.SearchAsync(filter, query.Page ?? 1, query.PageSize ?? AuditSearch.DefaultPageSize, cancellationToken));
+        return TypedResults.Ok(await search.SearchAsync(filter, query.Cursor, query.PageSize ?? AuditSearch.DefaultPageSize, cancellationToken));
     }
 
-    public static readonly IReadOnlyList<string> Columns = ["When (UTC)", "Actor", "On behalf of", "Action", "Subject", "Channel", "Outcome", "Detail"];
+    public static readonly IReadOnlyList<string> Columns = ["When (UTC)", "Actor", "On behalf of", "Action", "Subject", "Channel", "Outcome", "Detail", "Within", "About"];
 
     /// <summary>
     /// GET /api/audit/export: the matching records as CSV, newest first, streamed; the export is itself recorded
@@ -50,7 +53,7 @@ internal static class AuditEndpoints
             finally
             {
                 await db.AppendAuditAloneAsync(actor.Id, "audit.exported", new AuditSubject("audit", "export"), channel, outcome, time.GetUtcNow(),
-                    $"{Describe(filter)}; {rows} rows", cancellationToken: CancellationToken.None);
+                    $"{Describe(filter)}; {rows} rows", context: filter.Within, cancellationToken: CancellationToken.None);
             }
         }, "text/csv; charset=utf-8", $"audit-{time.GetUtcNow():yyyyMMdd-HHmm}.csv");
     }
@@ -62,7 +65,7 @@ internal static class AuditEndpoints
             string[] cells =
             [
                 e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), e.Actor, e.OnBehalfOf ?? "", e.Action, e.Subject.ToString(),
-                AuditNames.Of(e.Channel), AuditNames.Of(e.Outcome), e.Detail ?? "",
+                AuditNames.Of(e.Channel), AuditNames.Of(e.Outcome), e.Detail ?? "", e.Context == e.Subject ? "" : e.Context.ToString(), e.AboutPerson ?? "",
             ];
             yield return [.. cells.Select(FormulaSafe.Cell)];
         }
@@ -75,6 +78,11 @@ internal static class AuditEndpoints
         if (filter.Subject is { } s)
         {
             parts.Add("subject " + s);
+        }
+
+        if (filter.Within is { } w)
+        {
+            parts.Add("within " + w);
         }
 
         if (filter.Actor is { } a)

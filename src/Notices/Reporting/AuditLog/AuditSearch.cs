@@ -4,7 +4,10 @@ using Notices.Identity.StaffDirectory;
 
 namespace Notices.Reporting.AuditLog;
 
-/// <summary>The audit filters as the page's form and the API's query string give them (all optional).</summary>
+/// <summary>
+/// The audit filters as the page's form and the API's query string give them (all optional), and where the page
+/// starts: <c>before</c> (older than) or <c>after</c> (newer than) a record id, the newest page when neither.
+/// </summary>
 internal sealed record AuditQuery(
     string? Notice = null,
     string? Subject = null,
@@ -14,8 +17,12 @@ internal sealed record AuditQuery(
     string? Channel = null,
     string? From = null,
     string? To = null,
-    int? Page = null,
-    int? PageSize = null);
+    long? Before = null,
+    long? After = null,
+    int? PageSize = null)
+{
+    public AuditCursor Cursor => new(Before, After);
+}
 
 /// <summary>
 /// Turns <see cref="AuditQuery"/> into the trail's <see cref="AuditFilter"/>, with one message per malformed field
@@ -29,12 +36,12 @@ internal sealed class AuditSearch(IAuditTrail trail, IStaffDirectory directory)
     public static bool TryBuild(AuditQuery query, out AuditFilter filter, out Dictionary<string, string[]> errors)
     {
         errors = [];
-        AuditSubject? subject = null;
+        AuditSubject? subject = null, within = null;
         if (!string.IsNullOrWhiteSpace(query.Notice))
         {
             if (Guid.TryParse(query.Notice.Trim(), out var notice))
             {
-                subject = AuditSubject.Notice(notice);
+                within = AuditSubject.Notice(notice);
             }
             else
             {
@@ -76,9 +83,9 @@ internal sealed class AuditSearch(IAuditTrail trail, IStaffDirectory directory)
             errors["to"] = ["to must be after from."];
         }
 
-        if (query.Page is < 1)
+        if (query.Before is not null && query.After is not null)
         {
-            errors["page"] = ["page starts at 1."];
+            errors["before"] = ["Give before or after, not both."];
         }
 
         if (query.PageSize is < 1 or > AuditTrailExtensions.MaxPageSize)
@@ -97,6 +104,7 @@ internal sealed class AuditSearch(IAuditTrail trail, IStaffDirectory directory)
         filter = new AuditFilter
         {
             Subject = subject,
+            Within = within,
             Actor = Blank(query.Actor),
             Person = Blank(query.Person),
             Action = Blank(query.Action),
@@ -107,13 +115,13 @@ internal sealed class AuditSearch(IAuditTrail trail, IStaffDirectory directory)
         return errors.Count == 0;
     }
 
-    public Task<AuditPage> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken) =>
-        trail.SearchAsync(filter, page, pageSize, cancellationToken);
+    public Task<AuditSearchPage> SearchAsync(AuditFilter filter, AuditCursor cursor, int pageSize, CancellationToken cancellationToken) =>
+        trail.SearchAsync(filter, cursor, pageSize, cancellationToken);
 
     /// <summary>Display names for the employee ids among actors and those acted for (<c>employee:E1</c> or <c>E1</c>); other ids stay as they are.</summary>
     public async Task<IReadOnlyDictionary<string, string>> NamesAsync(IEnumerable<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        var ids = entries.SelectMany(e => new[] { e.Actor, e.OnBehalfOf }).OfType<string>().Select(EmployeeIdOf).Distinct(StringComparer.Ordinal).ToList();
+        var ids = entries.SelectMany(e => new[] { e.Actor, e.OnBehalfOf, e.AboutPerson }).OfType<string>().Select(EmployeeIdOf).Distinct(StringComparer.Ordinal).ToList();
         var people = await directory.FindManyAsync(ids, cancellationToken);
         return people.ToDictionary(p => p.EmployeeId, p => p.DisplayName, StringComparer.Ordinal);
     }

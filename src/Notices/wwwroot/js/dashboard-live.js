@@ -10,10 +10,21 @@
   }
 
   var api = root.getAttribute('data-api');
-  var labelWidth = 180, room = 480 - 180 - 56;
 
   function n(value) {
     return Number(value).toLocaleString('en-US');
+  }
+
+  // As the page writes them (NoticeResponsesPage.Hours).
+  function hours(h) {
+    if (h === null || h === undefined) {
+      return 'none decided yet';
+    }
+    if (h < 1) {
+      return Math.max(1, Math.round(h * 60)) + ' minutes';
+    }
+    var one = function (x) { return String(Math.round(x * 10) / 10); };
+    return h < 48 ? one(h) + ' hours' : one(h / 24) + ' days';
   }
 
   // The funnel's rows by key, as the page writes them (NoticeResponsesPage.FunnelRows).
@@ -43,20 +54,25 @@
         cell.textContent = n(v[key]);
       }
     });
-    root.querySelectorAll('svg[data-chart-max]').forEach(function (svg) {
-      var max = Number(svg.getAttribute('data-chart-max')) || 1;
-      svg.querySelectorAll('rect[data-bar]').forEach(function (bar) {
+    root.querySelectorAll('[data-chart-max]').forEach(function (chart) {
+      var max = Number(chart.getAttribute('data-chart-max')) || 1;
+      chart.querySelectorAll('rect[data-bar]').forEach(function (bar) {
         var key = bar.getAttribute('data-bar');
         if (key in v) {
-          var width = Math.max(0, room * Math.min(v[key], max) / max);
-          bar.setAttribute('width', width.toFixed(1));
-          var text = svg.querySelector('text[data-bar-value="' + key + '"]');
-          if (text) {
-            text.textContent = n(v[key]);
-            text.setAttribute('x', (labelWidth + width + 4).toFixed(1));
+          // The track is 100 units long; the scale stays the one the page was drawn with.
+          bar.setAttribute('width', Math.max(0, 100 * Math.min(v[key], max) / max).toFixed(1));
+          var value = chart.querySelector('[data-bar-value="' + key + '"]');
+          if (value) {
+            value.textContent = n(v[key]);
           }
         }
       });
+    });
+    [['times.median', d.decisionTimes.medianHours], ['times.p90', d.decisionTimes.p90Hours]].forEach(function (pair) {
+      var field = root.querySelector('[data-field="' + pair[0] + '"]');
+      if (field) {
+        field.textContent = hours(pair[1]);
+      }
     });
     var asOf = root.querySelector('[data-field="asOf"]');
     if (asOf) {

@@ -23,6 +23,10 @@ namespace Notices.Signup.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AboutPerson")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -39,6 +43,16 @@ namespace Notices.Signup.Migrations.Sqlite
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContextId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContextKind")
+                        .IsRequired()
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Detail")
@@ -66,10 +80,17 @@ namespace Notices.Signup.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
+                    b.HasIndex("AboutPerson", "Id")
+                        .HasFilter("\"AboutPerson\" IS NOT NULL");
+
                     b.HasIndex("Actor", "Id");
 
                     b.HasIndex("OnBehalfOf", "Id")
                         .HasFilter("\"OnBehalfOf\" IS NOT NULL");
+
+                    b.HasIndex("ContextKind", "ContextId", "At");
 
                     b.HasIndex("SubjectKind", "SubjectId", "Id");
 

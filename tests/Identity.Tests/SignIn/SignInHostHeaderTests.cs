@@ -5,7 +5,7 @@ using Notices.Identity.Authorization;
 using Notices.Identity.Database;
 using Notices.Testing;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>
 /// The Host header is the client's to choose. Outside Development only the public host is served by default, and

@@ -9,7 +9,7 @@ using Notices.Identity.Authorization;
 using Notices.Identity.Database;
 using Notices.Testing;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>
 /// Production: Entra ID only. The authority is a loopback stand-in (metadata + JWKS), so real RS256 tokens are

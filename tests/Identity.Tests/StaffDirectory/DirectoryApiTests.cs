@@ -10,41 +10,14 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Notices.Testing;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>A demo directory of 600 people per provider, read through the API and the pages.</summary>
-public sealed class DirectoryApiFixture : IAsyncLifetime
+public sealed class DirectoryApiFixture : AppPerDatabase
 {
-    private readonly List<TestDatabase> _databases = [];
-    private readonly Dictionary<DatabaseProvider, NoticesAppFactory> _apps = [];
+    protected override Dictionary<string, string> Settings() => DemoDirectory(600, seed: 11);
 
-    public NoticesAppFactory App(DatabaseProvider provider) => _apps[provider];
-
-    public async Task InitializeAsync()
-    {
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
-        {
-            var database = await TestDatabase.CreateAsync(provider);
-            _databases.Add(database);
-            var settings = new Dictionary<string, string> { ["Notices:Demo:Enabled"] = "true", ["Notices:Demo:Employees"] = "600", ["Notices:Demo:Seed"] = "11" };
-            var app = new NoticesAppFactory(database, settings, configureServices: TestAuthentication.Use);
-            _apps[provider] = app;
-            using var client = app.CreateClient();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps.Values)
-        {
-            await app.DisposeAsync();
-        }
-
-        foreach (var database in _databases)
-        {
-            await database.DisposeAsync();
-        }
-    }
+    protected override Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? ConfigureServices => TestAuthentication.Use;
 }
 
 public sealed partial class DirectoryApiTests(DirectoryApiFixture fixture) : IClassFixture<DirectoryApiFixture>

@@ -3,7 +3,7 @@ using Notices.Identity.Authorization;
 using Notices.Identity.Database;
 using Notices.Testing;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>The development sign-in page and sign-out, over HTTP as a browser uses them.</summary>
 public sealed class SignInDevelopmentPageTests

@@ -2,7 +2,7 @@ using Notices.Identity.Database;
 using Notices.Testing;
 using static Notices.Testing.DirectoryCsv;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>Every kind of bad file is refused whole, with one problem line per bad row, and changes nothing.</summary>
 public sealed class DirectoryImportRefusalTests(DirectoryImportFixture fixture) : IClassFixture<DirectoryImportFixture>
@@ -58,7 +58,7 @@ public sealed class DirectoryImportRefusalTests(DirectoryImportFixture fixture) 
         };
 
         var data = new TheoryData<DatabaseProvider, string, string, string[]>();
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
+        foreach (var provider in AppPerDatabase.Providers)
         {
             foreach (var (name, file, expected) in cases)
             {

@@ -6,7 +6,7 @@ using Notices.Identity.Authorization;
 using Notices.Identity.Database;
 using Notices.Testing;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>
 /// The Entra ID page sign-in as a browser goes through it: challenge, the id_token form post back to

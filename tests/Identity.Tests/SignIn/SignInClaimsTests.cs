@@ -9,7 +9,7 @@ using Notices.Identity.Database;
 using Notices.Identity.StaffDirectory;
 using Notices.Testing;
 
-namespace Notices.Tests;
+namespace Notices.Identity.Tests;
 
 /// <summary>Who a token maps to, what it may do, and which tokens are refused (development scheme).</summary>
 public sealed class SignInClaimsTests

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Notices.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresNoticesDbContext))]
-    [Migration("20261205171138_NoticeLastSavedBy")]
+    [Migration("20261205183526_NoticeLastSavedBy")]
     partial class NoticeLastSavedBy
     {
         /// <inheritdoc />
@@ -370,6 +370,10 @@ namespace Notices.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("AboutPerson")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -387,6 +391,16 @@ namespace Notices.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ContextId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ContextKind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("Detail")
                         .HasMaxLength(1000)
@@ -413,10 +427,17 @@ namespace Notices.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
+                    b.HasIndex("AboutPerson", "Id")
+                        .HasFilter("\"AboutPerson\" IS NOT NULL");
+
                     b.HasIndex("Actor", "Id");
 
                     b.HasIndex("OnBehalfOf", "Id")
                         .HasFilter("\"OnBehalfOf\" IS NOT NULL");
+
+                    b.HasIndex("ContextKind", "ContextId", "At");
 
                     b.HasIndex("SubjectKind", "SubjectId", "Id");
 

@@ -11,7 +11,7 @@ using Notices.Data;
 namespace Notices.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteNoticesDbContext))]
-    [Migration("20261205171127_NoticeLastSavedBy")]
+    [Migration("20261205183501_NoticeLastSavedBy")]
     partial class NoticeLastSavedBy
     {
         /// <inheritdoc />
@@ -354,6 +354,10 @@ namespace Notices.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AboutPerson")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -370,6 +374,16 @@ namespace Notices.Data.Migrations.Sqlite
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContextId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContextKind")
+                        .IsRequired()
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Detail")
@@ -397,10 +411,17 @@ namespace Notices.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
+                    b.HasIndex("AboutPerson", "Id")
+                        .HasFilter("\"AboutPerson\" IS NOT NULL");
+
                     b.HasIndex("Actor", "Id");
 
                     b.HasIndex("OnBehalfOf", "Id")
                         .HasFilter("\"OnBehalfOf\" IS NOT NULL");
+
+                    b.HasIndex("ContextKind", "ContextId", "At");
 
                     b.HasIndex("SubjectKind", "SubjectId", "Id");
 

@@ -102,6 +102,19 @@ public sealed class DashboardPagesTests(Browser browser, RunningService service)
             var time = rows.First.Locator("time");
             Assert.Equal(await time.GetAttributeAsync("datetime"), await time.GetAttributeAsync("title"));
             await page.Page.ScreenshotAsync(new() { Path = Path.Combine(Shots, $"audit-{width}.png"), FullPage = true });
+
+            // By notice: its answers and approvals are within it, though their subjects are responses and approvals.
+            await page.GotoAsync($"/audit?notice={s.NoticeId}");
+            await page.AssertAccessibleAsync();
+            await AssertNoSidewaysScrollAsync(page.Page);
+            var trail = await page.Page.Locator("table.dash-audit").InnerTextAsync();
+            foreach (var action in new[] { "response.volunteered", "response.declined", "approval.requested", "approval.approved" })
+            {
+                Assert.Contains(action, trail, StringComparison.Ordinal);
+            }
+
+            Assert.Contains($"in notice/{s.NoticeId}", trail, StringComparison.Ordinal);
+            await page.Page.ScreenshotAsync(new() { Path = Path.Combine(Shots, $"audit-notice-{width}.png"), FullPage = true });
         }
     }
 

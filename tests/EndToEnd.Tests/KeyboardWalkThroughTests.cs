@@ -116,7 +116,8 @@ public sealed partial class KeyboardWalkThroughTests(Browser browser, AudienceSe
         await tabs.EnterAndWaitAsync(url => url.Contains(noticePath + "/preview", StringComparison.Ordinal));
         await Assertions.Expect(releaser.Page.Locator("#breakdown-heading")).ToHaveTextAsync("Breakdown of the 21 recipients");
         await CheckAsync(releaser, phone, enterFrames: false);
-        await tabs.TabToAsync(releaser.Page.GetByRole(AriaRole.Link, new() { Name = "Back to the release page" }), 30);
+        // The link opened the preview at its breakdown, below "Back to the release page": Shift+Tab goes up to it.
+        await tabs.TabToAsync(releaser.Page.GetByRole(AriaRole.Link, new() { Name = "Back to the release page" }), 30, backwards: true);
         await tabs.EnterAndWaitAsync(url => url.EndsWith(noticePath + "/release", StringComparison.Ordinal));
 
         // Release: continue, then the focused confirmation, then the one button that releases.
@@ -149,7 +150,7 @@ public sealed partial class KeyboardWalkThroughTests(Browser browser, AudienceSe
         /// Presses Tab until <paramref name="target"/> has the focus, at most <paramref name="maxTabs"/> times; fails
         /// with the path the focus took, so a control out of order or out of reach shows as such.
         /// </summary>
-        public async Task TabToAsync(ILocator target, int maxTabs)
+        public async Task TabToAsync(ILocator target, int maxTabs, bool backwards = false)
         {
             var path = new List<string>();
             for (var presses = 0; presses <= maxTabs; presses++)
@@ -157,10 +158,20 @@ public sealed partial class KeyboardWalkThroughTests(Browser browser, AudienceSe
                 if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
                 {
                     // On screen: the control, or for USWDS's checkboxes (the input is hidden off screen) its label.
-                    Assert.True(
-                        await target.EvaluateAsync<bool>(
-                            "e => { const r = (e.type === 'checkbox' || e.type === 'radio') && e.labels.length ? e.labels[0].getBoundingClientRect() : e.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; }"),
-                        $"{page.Url}: {target} has the focus but is off screen.");
+                    // USWDS slides the skip link in over 0.15 s: give a focused control a moment to come into view.
+                    var onScreen = false;
+                    for (var look = 0; look < 10 && !onScreen; look++)
+                    {
+                        if (look > 0)
+                        {
+                            await Task.Delay(100);
+                        }
+
+                        onScreen = await target.EvaluateAsync<bool>(
+                            "e => { const r = (e.type === 'checkbox' || e.type === 'radio') && e.labels.length ? e.labels[0].getBoundingClientRect() : e.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; }");
+                    }
+
+                    Assert.True(onScreen, $"{page.Url}: {target} has the focus but is off screen.");
                     return;
                 }
 
@@ -169,7 +180,7 @@ public sealed partial class KeyboardWalkThroughTests(Browser browser, AudienceSe
                     break;
                 }
 
-                await page.Keyboard.PressAsync("Tab");
+                await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
                 path.Add(await page.EvaluateAsync<string>(
                     "() => { const e = document.activeElement; return e ? `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} \"${(e.innerText || e.value || '').trim().slice(0, 40)}\"` : 'none'; }"));
             }

@@ -5,8 +5,26 @@ using MimeKit.Cryptography;
 
 namespace Notices.Signup.Replies;
 
-/// <summary>A delivery status notification: the Message-ID it reports on (when it quotes one) and the reported status.</summary>
-internal sealed record Bounce(string? OriginalMessageId, string Status);
+/// <summary>
+/// A delivery report: what it says (<see cref="Kind"/>), the Message-IDs it may report on (one from a standard DSN;
+/// from an unstructured bounce, each <c>Message-ID:</c> line it quotes, to be matched against our outbox) and the status.
+/// </summary>
+internal sealed record Bounce(IReadOnlyList<string> OriginalMessageIds, string Status, BounceKind Kind = BounceKind.Failed, bool Structured = true)
+{
+    public string? OriginalMessageId => OriginalMessageIds.Count > 0 ? OriginalMessageIds[0] : null;
+}
+
+internal enum BounceKind
+{
+    /// <summary>The message could not be delivered (DSN <c>Action: failed</c>, or a mailer-daemon's failure text).</summary>
+    Failed,
+
+    /// <summary>Not final: delayed (the relay keeps trying), or a relayed/delivered/expanded notice.</summary>
+    NotFinal,
+
+    /// <summary>A delivery report with no machine-readable status: set aside for a person, never guessed at.</summary>
+    Unreadable,
+}
 
 /// <summary>What our own Authentication-Results header says about a message.</summary>
 internal sealed record AuthenticationVerdict(bool Pass, string Reason);
@@ -60,17 +78,28 @@ internal static partial class MailChecks
         return null;
     }
 
-    /// <summary>The bounce, when the message is a delivery status notification reporting a failure; null otherwise.</summary>
+    /// <summary>
+    /// The delivery report, when the message is one: an RFC 3464 delivery status notification (failed, or not final
+    /// when every recipient is delayed, relayed, delivered or expanded), a multipart/report that is not a read receipt
+    /// but has no machine-readable status (unreadable), or a plain bounce from a mailer-daemon or postmaster that quotes
+    /// a <c>Message-ID:</c> (failed, or not final when it reads as a delay warning). Null otherwise.
+    /// </summary>
     public static Bounce? AsBounce(MimeMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Body is not MultipartReport report || !string.Equals(report.ReportType, "delivery-status", StringComparison.OrdinalIgnoreCase))
+        if (message.Body is not MultipartReport report)
+        {
+            return AsUnstructuredBounce(message);
+        }
+
+        if (string.Equals(report.ReportType, "disposition-notification", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
         string? action = null;
         string? status = null;
+        var failed = false;
         string? original = null;
         foreach (var part in report)
         {
@@ -79,8 +108,19 @@ internal static partial class MailChecks
                 case MessageDeliveryStatus delivery:
                     foreach (var group in delivery.StatusGroups.Skip(1))
                     {
-                        action ??= group["Action"]?.Trim();
-                        status ??= group["Status"]?.Trim();
+                        var groupAction = group["Action"]?.Trim();
+                        if (string.IsNullOrEmpty(groupAction))
+                        {
+                            continue;
+                        }
+
+                        var groupFailed = groupAction.StartsWith("failed", StringComparison.OrdinalIgnoreCase);
+                        if (action is null || (groupFailed && !failed))
+                        {
+                            action = groupAction;
+                            status = group["Status"]?.Trim();
+                            failed = groupFailed;
+                        }
                     }
 
                     break;
@@ -99,15 +139,73 @@ internal static partial class MailChecks
             }
         }
 
-        // A delay notice ("delayed", 4.x.x) is not a failure: the relay keeps trying.
-        if (action is not null && !action.StartsWith("failed", StringComparison.OrdinalIgnoreCase))
+        IReadOnlyList<string> originals = original is null ? [] : [original];
+        if (action is null)
+        {
+            return new Bounce(originals, "no machine-readable status", BounceKind.Unreadable);
+        }
+
+        var code = DsnStatus().IsMatch(status ?? "") ? status + " " : "";
+
+        // A delay notice ("delayed", 4.x.x) is not a failure: the relay keeps trying. Nor is relayed/delivered/expanded.
+        return failed
+            ? new Bounce(originals, code + "failed")
+            : new Bounce(originals, code + FirstWord(action).ToLowerInvariant(), BounceKind.NotFinal);
+    }
+
+    /// <summary>
+    /// A bounce that is not a DSN: sent by a mailer-daemon or postmaster, quoting the <c>Message-ID:</c> of what it
+    /// returns. Only that quoted ID can tie it to our outbox, so without one it is no bounce (and is ignored as
+    /// automatic mail); a text that reads as a delay warning is not final.
+    /// </summary>
+    private static Bounce? AsUnstructuredBounce(MimeMessage message)
+    {
+        if (message.From.Mailboxes.FirstOrDefault()?.LocalPart.ToLowerInvariant() is not ("mailer-daemon" or "postmaster"))
         {
             return null;
         }
 
-        var detail = Regex.IsMatch(status ?? "", "^[245]\\.[0-9]{1,3}\\.[0-9]{1,3}$") ? status + " failed" : "failed";
-        return new Bounce(original, detail);
+        var ids = new List<string>();
+        var text = new StringBuilder();
+        foreach (var part in message.BodyParts)
+        {
+            switch (part)
+            {
+                case MessagePart { Message: { MessageId: { Length: > 0 } returned } }:
+                    ids.Add(returned);
+                    break;
+                case TextPart { IsAttachment: false } textPart when textPart.ContentType.IsMimeType("text", "plain") || textPart.ContentType.IsMimeType("text", "rfc822-headers"):
+                    var content = textPart.Text ?? "";
+                    text.Append(content).Append('\n');
+                    foreach (Match quoted in QuotedMessageId().Matches(content))
+                    {
+                        ids.Add(quoted.Groups[1].Value);
+                    }
+
+                    break;
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return null;
+        }
+
+        return DelayWarning().IsMatch(text.ToString())
+            ? new Bounce([.. ids.Distinct(StringComparer.Ordinal)], "delayed (unstructured)", BounceKind.NotFinal, Structured: false)
+            : new Bounce([.. ids.Distinct(StringComparer.Ordinal)], "failed (unstructured)", Structured: false);
     }
+
+    [GeneratedRegex("^[245]\\.[0-9]{1,3}\\.[0-9]{1,3}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DsnStatus();
+
+    /// <summary>A <c>Message-ID: &lt;…&gt;</c> header line quoted in a bounce's text (possibly indented or quoted).</summary>
+    [GeneratedRegex(@"^[\t >]*Message-ID:[\t ]*<([^<>\s]{1,250})>", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex QuotedMessageId();
+
+    /// <summary>The wording of delay warnings (Postfix, Exim, Sendmail, Exchange): not a failure yet.</summary>
+    [GeneratedRegex(@"\b(?:delayed|delay(?:ed)? notification|warning: message|has not (?:yet )?been delivered|not yet been delivered|will (?:continue to )?(?:retry|try|keep trying)|still trying)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex DelayWarning();
 
     /// <summary>
     /// Reads the topmost Authentication-Results header stamped with <paramref name="authServId"/> (RFC 8601 §5: our

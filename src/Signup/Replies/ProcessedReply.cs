@@ -54,4 +54,7 @@ internal enum ReplyOutcome
 
     /// <summary>Malformed, oversized or undecodable: set aside for a person to look at.</summary>
     SetAside = 6,
+
+    /// <summary>A delivery notice that is not final (delayed, relayed, delivered): kept here; the outbox row is unchanged.</summary>
+    DeliveryNotice = 7,
 }

@@ -69,10 +69,38 @@ internal sealed partial class ReplyProcessor(
             return await FinishAsync(context, ReplyOutcome.SetAside, $"larger than {Settings.MaxMessageBytes} bytes", null, null, cancellationToken);
         }
 
+        // A delivery report never decides anything and is never answered; only a failure marks an outbox row.
         if (MailChecks.AsBounce(message) is { } bounce)
         {
-            var row = bounce.OriginalMessageId is { } original ? await outbox.RecordBounceAsync(original, bounce.Status, cancellationToken) : null;
-            return await FinishAsync(context, ReplyOutcome.Bounce, row is null ? "bounce of a message that is not ours" : $"bounce recorded against outbox row {row.Id} ({bounce.Status})", null, null, cancellationToken);
+            switch (bounce.Kind)
+            {
+                case BounceKind.Unreadable:
+                    return await FinishAsync(context, ReplyOutcome.SetAside, "delivery report without a machine-readable status", null, null, cancellationToken);
+                case BounceKind.NotFinal:
+                    var reported = await FirstOfOursAsync(bounce.OriginalMessageIds, cancellationToken);
+                    if (reported is null && !bounce.Structured)
+                    {
+                        break;
+                    }
+
+                    return await FinishAsync(context, ReplyOutcome.DeliveryNotice,
+                        reported is null ? $"{bounce.Status} notice about a message that is not ours" : $"{bounce.Status} notice for outbox row {reported.Id}, not final (row unchanged)",
+                        null, null, cancellationToken);
+                default:
+                    OutboxMailStatus? row = null;
+                    foreach (var original in bounce.OriginalMessageIds)
+                    {
+                        row ??= await outbox.RecordBounceAsync(original, bounce.Status, cancellationToken);
+                    }
+
+                    // A mailer-daemon's text that quotes no message of ours is not taken as a bounce: it is ignored below.
+                    if (row is null && !bounce.Structured)
+                    {
+                        break;
+                    }
+
+                    return await FinishAsync(context, ReplyOutcome.Bounce, row is null ? "bounce of a message that is not ours" : $"bounce recorded against outbox row {row.Id} ({bounce.Status})", null, null, cancellationToken);
+            }
         }
 
         if (MailChecks.AutoReply(message) is { } automatic)
@@ -252,6 +280,19 @@ internal sealed partial class ReplyProcessor(
     }
 
     /// <summary>Records the outcome (and queues the answer, unless the address was answered enough this hour) in one transaction.</summary>
+    private async Task<OutboxMailStatus?> FirstOfOursAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        foreach (var messageId in messageIds)
+        {
+            if (await outbox.FindAsync(messageId, cancellationToken) is { } row)
+            {
+                return row;
+            }
+        }
+
+        return null;
+    }
+
     private async Task<ReplyResult> FinishAsync(Context context, ReplyOutcome outcome, string reason, long? approvalId, Answer? answer, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -67,7 +67,7 @@ internal static class ReplyMessages
     }
 
     /// <summary>A delivery status notification for <paramref name="originalMessageId"/> (RFC 3464), as a relay returns it.</summary>
-    public static byte[] Bounce(string originalMessageId, string recipient, string status = "5.1.1")
+    public static byte[] Bounce(string originalMessageId, string recipient, string status = "5.1.1", string action = "failed")
     {
         var text = $"""
             From: Mail Delivery System <MAILER-DAEMON@mx.agency.example>
@@ -91,7 +91,7 @@ internal static class ReplyMessages
 
             Final-Recipient: rfc822; {recipient}
             Original-Recipient: rfc822;{recipient}
-            Action: failed
+            Action: {action}
             Status: {status}
             Diagnostic-Code: smtp; 550 {status} User unknown
 

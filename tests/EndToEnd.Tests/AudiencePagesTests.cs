@@ -47,13 +47,20 @@ public sealed class AudienceService : IAsyncLifetime
             throw new InvalidOperationException("The test directory was refused: " + string.Join("; ", loaded.Problems));
         }
 
+        NoticeId = await AddNoticeAsync("Volunteers needed: 60-day details");
+    }
+
+    /// <summary>Another notice by the author, with the same content and rules: a draft, or one submitted by the author.</summary>
+    internal async Task<Guid> AddNoticeAsync(string title, NoticeState state = NoticeState.Draft)
+    {
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
         var now = DateTimeOffset.UtcNow;
         var notice = new Notice
         {
             Id = Guid.NewGuid(),
-            Title = "Volunteers needed: 60-day details",
+            State = state,
+            Title = title,
             Summary = "Sixty-day details in Houston.",
             BodyMarkdown = "We need **experienced** officers.",
             SenderName = "Office of the Director",
@@ -65,10 +72,12 @@ public sealed class AudienceService : IAsyncLifetime
             CreatedByName = "Ada Lovelace",
             CreatedAt = now,
             UpdatedAt = now,
+            SubmittedBy = state == NoticeState.Submitted ? AuthorId : null,
+            SubmittedAt = state == NoticeState.Submitted ? now : null,
         };
         db.Notices.Add(notice);
         await db.SaveChangesAsync();
-        NoticeId = notice.Id;
+        return notice.Id;
     }
 
     public async Task DisposeAsync()

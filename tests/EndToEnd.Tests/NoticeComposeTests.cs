@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Notices.Identity.Authorization;
 
 namespace Notices.EndToEnd.Tests;
 
 /// <summary>The compose form (empty, with field errors, filled in) and the notice overview pass axe-core in a real browser.</summary>
-public sealed class NoticeComposeTests(Browser browser, RunningService service) : IClassFixture<Browser>, IClassFixture<RunningService>
+public sealed partial class NoticeComposeTests(Browser browser, RunningService service) : IClassFixture<Browser>, IClassFixture<RunningService>
 {
     [Fact]
     public async Task Compose_form_errors_and_overview_are_accessible()
@@ -209,7 +210,9 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         // Ada saves: nothing she typed is lost, and she sees both versions side by side (stacked on a phone).
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Save the draft" }).ClickAsync();
         var conflict = page.Page.Locator("#save-conflict");
-        await Assertions.Expect(conflict).ToContainTextAsync("Someone else saved this notice first");
+        // It says who saved first and when, in the notice's zone (the default, Eastern).
+        await Assertions.Expect(conflict.Locator("h2")).ToHaveTextAsync("Grace Hopper saved this notice first");
+        await Assertions.Expect(page.Page.Locator("#save-conflict-who")).ToHaveTextAsync(SavedByGrace());
         await Assertions.Expect(conflict).ToBeFocusedAsync();
         Assert.Equal("Ada's long and careful paragraph.", await page.Page.GetByLabel("Body", new() { Exact = true }).InputValueAsync());
         var versions = page.Page.Locator("#both-versions");
@@ -225,6 +228,9 @@ public sealed class NoticeComposeTests(Browser browser, RunningService service) 
         Assert.Equal(title, await page.Page.Locator("h1").InnerTextAsync());
         await Assertions.Expect(page.Page.Locator("main")).ToContainTextAsync("Ada's long and careful paragraph.");
     }
+
+    [GeneratedRegex("^Grace Hopper saved it on \\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d{1,2}:\\d{2} [AP]M Eastern, while you were editing\\.$")]
+    private static partial Regex SavedByGrace();
 
     private static async Task FillDatesAsync(IPage page)
     {

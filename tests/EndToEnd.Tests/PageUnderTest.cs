@@ -80,6 +80,30 @@ internal sealed class PageUnderTest : IAsyncDisposable
     }
 
     /// <summary>
+    /// The page does not scroll sideways at its viewport's width (1280 px unless a phone); fails naming the deepest
+    /// elements that stick out, so the cause is in the message.
+    /// </summary>
+    public async Task AssertNoSidewaysScrollAsync()
+    {
+        var width = Page.ViewportSize?.Width ?? 1280;
+        var scroll = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        if (scroll <= width)
+        {
+            return;
+        }
+
+        var culprits = await Page.EvaluateAsync<string[]>(
+            """
+            (width) => [...document.querySelectorAll('body *')]
+              .filter(e => e.getBoundingClientRect().right > width + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1))
+              .slice(0, 8)
+              .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} right=${Math.round(e.getBoundingClientRect().right)}`)
+            """,
+            width);
+        Assert.Fail($"{Page.Url} is {scroll} px wide at {width} px: {string.Join("; ", culprits)}");
+    }
+
+    /// <summary>
     /// With NOTICES_TEST_SCREENSHOTS set to a folder, saves the whole page there (named by time, path and width), so a
     /// person can look at every state the tests check, as HR would see it.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Notices.Composing;
 using Notices.Identity.Authorization;
 using Notices.Testing;
 
@@ -55,7 +56,7 @@ public sealed partial class ReleasePageTests(Browser browser, AudienceService se
             Assert.Contains(shown, main, StringComparison.Ordinal);
         }
 
-        Assert.Equal(1, await page.Page.Locator($"a[href='/notices/{service.NoticeId}/preview']").CountAsync());
+        Assert.Equal(1, await page.Page.Locator($"a[href='/notices/{service.NoticeId}/preview#email-heading']").CountAsync());
         await page.AssertAccessibleAsync();
 
         // The first button only leads to the confirmation; nothing is released yet.
@@ -78,6 +79,39 @@ public sealed partial class ReleasePageTests(Browser browser, AudienceService se
         Assert.Equal(0, await page.Page.Locator("[data-field=rate]").CountAsync());
         Assert.Equal(0, await page.Page.GetByRole(AriaRole.Heading, new() { Name = "Controls" }).CountAsync());
         await page.AssertAccessibleAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_releaser_who_is_not_an_author_follows_the_breakdown_link_to_a_page_they_may_see(bool phone)
+    {
+        var id = await service.AddNoticeAsync(phone ? "Breakdown for a releaser on a phone" : "Breakdown for a releaser at a desk", NoticeState.Submitted);
+        await using var page = await PageUnderTest.OpenAsync(browser, service.BaseUri, phone);
+        await page.Page.SignInAsync("Grace", "E3", NoticesRoles.Releaser);
+        await page.GotoAsync($"/notices/{id}/release");
+
+        // From the keyboard: focus the link, Enter. It answers 200 and shows the breakdown, read-only.
+        var link = page.Page.Locator("#release-breakdown-link");
+        await Assertions.Expect(link).ToHaveTextAsync("See who receives it: the breakdown by series, grade, organisation and state");
+        await link.FocusAsync();
+        var opened = await page.Page.RunAndWaitForResponseAsync(
+            () => page.Page.Keyboard.PressAsync("Enter"),
+            r => r.Request.IsNavigationRequest && r.Url.Contains($"/notices/{id}/preview", StringComparison.Ordinal));
+        Assert.Equal(200, opened.Status);
+        await page.Page.WaitForLoadStateAsync(LoadState.Load);
+        await Assertions.Expect(page.Page.Locator("#breakdown-heading")).ToHaveTextAsync("Breakdown of the 21 recipients");
+        await Assertions.Expect(page.Page.Locator("#by-series tbody th")).ToHaveTextAsync("1801");
+        await Assertions.Expect(page.Page.Locator("#audience-warning-box [data-warning=large-share]")).ToContainTextAsync("84% of the agency");
+
+        // Nothing on it leads to a page the releaser may not open: no audience editor, no test send; the way back is offered.
+        Assert.Equal(0, await page.Page.Locator($"main a[href*='/notices/{id}/audience']").CountAsync());
+        Assert.Equal(0, await page.Page.GetByRole(AriaRole.Button, new() { Name = "Send a test to myself" }).CountAsync());
+        Assert.Equal(0, await page.Page.GetByRole(AriaRole.Button, new() { Name = "Submit for release" }).CountAsync());
+        var back = page.Page.Locator("#preview-next-steps").GetByRole(AriaRole.Link, new() { Name = "Back to the release page" });
+        await Assertions.Expect(back).ToHaveAttributeAsync("href", $"/notices/{id}/release");
+        await page.AssertNoSidewaysScrollAsync();
+        await page.AssertAccessibleAsync(enterFrames: false);
     }
 
     [GeneratedRegex("/delivery\\?released=1$")]

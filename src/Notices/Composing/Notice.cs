@@ -49,6 +49,16 @@ internal sealed class Notice
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>
+    /// Who last saved it as an author (created, edited, changed the audience or submitted it): the stable id, and the
+    /// display name at the time, so a person whose save is refused is told whose save came first. Null on notices
+    /// saved before this was kept.
+    /// </summary>
+    public string? LastSavedBy { get; set; }
+
+    /// <inheritdoc cref="LastSavedBy"/>
+    public string? LastSavedByName { get; set; }
+
     public string? SubmittedBy { get; set; }
 
     public DateTimeOffset? SubmittedAt { get; set; }

@@ -51,6 +51,8 @@ internal abstract class NoticesDbContext(DbContextOptions options) : DbContext(o
             n.Property(x => x.CreatedBy).HasMaxLength(200);
             n.Property(x => x.CreatedByName).HasMaxLength(200);
             n.Property(x => x.SubmittedBy).HasMaxLength(200);
+            n.Property(x => x.LastSavedBy).HasMaxLength(200);
+            n.Property(x => x.LastSavedByName).HasMaxLength(200);
             n.Property(x => x.ReleasedBy).HasMaxLength(200);
             n.Property(x => x.ReleasedByName).HasMaxLength(200);
             n.Property(x => x.CancelledBy).HasMaxLength(200);

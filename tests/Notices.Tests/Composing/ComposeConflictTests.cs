@@ -42,7 +42,9 @@ public sealed partial class ComposeConflictTests
         var html = await conflict.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
-        Assert.Contains("Someone else saved this notice first", html, StringComparison.Ordinal);
+        // Who saved first, and when, in the notice's zone.
+        Assert.Contains("bob saved this notice first", html, StringComparison.Ordinal);
+        Assert.Matches("bob saved it on \\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d{1,2}:\\d{2} [AP]M [^,<]+, while you were editing.", html);
         // Her text is still in the form, and the table shows both versions of what differs, and only that.
         Assert.Matches("<textarea[^>]*id=\"body\"[^>]*>Alice&#x27;s careful paragraph.(&#xD;)?&#xA;Second line.</textarea>", html);
         var table = BothVersions().Match(html).Value;

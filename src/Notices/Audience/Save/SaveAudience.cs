@@ -83,6 +83,8 @@ internal sealed class SaveAudienceHandler(NoticesDbContext db, TimeProvider time
                     .SetProperty(n => n.SubmittedBy, (string?)null)
                     .SetProperty(n => n.SubmittedAt, (DateTimeOffset?)null)
                     .SetProperty(n => n.UpdatedAt, now)
+                    .SetProperty(n => n.LastSavedBy, actor.Id)
+                    .SetProperty(n => n.LastSavedByName, actor.Name)
                     .SetProperty(n => n.Version, n => n.Version + 1),
                 cancellationToken);
         if (updated == 0)
@@ -102,6 +104,8 @@ internal sealed class SaveAudienceHandler(NoticesDbContext db, TimeProvider time
         notice.SubmittedBy = null;
         notice.SubmittedAt = null;
         notice.UpdatedAt = now;
+        notice.LastSavedBy = actor.Id;
+        notice.LastSavedByName = actor.Name;
         notice.Version++;
         return new SaveAudienceOutcome(SaveAudienceStatus.Saved, notice);
     }

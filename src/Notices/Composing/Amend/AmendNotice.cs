@@ -35,6 +35,8 @@ internal sealed class AmendNoticeHandler(NoticesDbContext db, TimeProvider time)
             CreatedByName = actor.Name,
             CreatedAt = now,
             UpdatedAt = now,
+            LastSavedBy = actor.Id,
+            LastSavedByName = actor.Name,
             Version = 1,
         };
         NoticeContent.From(original).ApplyTo(amendment);

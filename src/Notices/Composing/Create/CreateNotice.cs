@@ -25,6 +25,8 @@ internal sealed class CreateNoticeHandler(NoticesDbContext db, NoticeValidator v
             CreatedByName = actor.Name,
             CreatedAt = now,
             UpdatedAt = now,
+            LastSavedBy = actor.Id,
+            LastSavedByName = actor.Name,
             Version = 1,
         };
         content.ApplyTo(notice);

@@ -62,6 +62,8 @@ internal sealed class SubmitNoticeHandler(
                     .SetProperty(n => n.SubmittedBy, actor.Id)
                     .SetProperty(n => n.SubmittedAt, now)
                     .SetProperty(n => n.UpdatedAt, now)
+                    .SetProperty(n => n.LastSavedBy, actor.Id)
+                    .SetProperty(n => n.LastSavedByName, actor.Name)
                     .SetProperty(n => n.Version, version + 1),
                 cancellationToken);
         if (changed == 0)

@@ -46,6 +46,8 @@ internal sealed class UpdateNoticeHandler(NoticesDbContext db, NoticeValidator v
         notice.SubmittedBy = null;
         notice.SubmittedAt = null;
         notice.UpdatedAt = now;
+        notice.LastSavedBy = actor.Id;
+        notice.LastSavedByName = actor.Name;
         notice.Version++;
         NoticeAudit.Add(db, id, actor, "updated", channel, AuditOutcome.Succeeded, now, wasSubmitted ? "returned to draft" : null);
         try

@@ -90,6 +90,14 @@ namespace Notices.Data.Migrations.Postgres
                     b.Property<bool>("DeliveryPaused")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("LastSavedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("LastSavedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Opportunity")
                         .IsRequired()
                         .HasColumnType("text");

@@ -82,6 +82,14 @@ namespace Notices.Data.Migrations.Sqlite
                     b.Property<bool>("DeliveryPaused")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LastSavedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastSavedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Opportunity")
                         .IsRequired()
                         .HasColumnType("TEXT");

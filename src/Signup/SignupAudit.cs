@@ -13,7 +13,7 @@ internal static class SignupAudit
     public static void Record(DbContext db, SignupAuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        db.AppendAudit(entry.Actor, entry.Action, Subject(entry), Channel(entry.Channel),
+        db.AppendAudit(entry.Actor, entry.Action, Subject(entry), entry.Channel,
             entry.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Refused, entry.At, entry.Detail, entry.OnBehalfOf,
             Context(entry.NoticeId), entry.AboutPerson);
     }
@@ -36,7 +36,7 @@ internal static class SignupAudit
             (noticeId, aboutPerson) = (owner?.NoticeId, aboutPerson ?? owner?.EmployeeId);
         }
 
-        await db.AppendAuditAloneAsync(entry.Actor, entry.Action, Subject(entry), Channel(entry.Channel),
+        await db.AppendAuditAloneAsync(entry.Actor, entry.Action, Subject(entry), entry.Channel,
             entry.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Refused, entry.At, entry.Detail, entry.OnBehalfOf,
             Context(noticeId), aboutPerson, cancellationToken);
     }
@@ -51,13 +51,6 @@ internal static class SignupAudit
         _ => new AuditSubject("delegation", entry.SubjectId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     };
 
-    private static AuditChannel Channel(SignupChannel channel) => channel switch
-    {
-        SignupChannel.Email => AuditChannel.Email,
-        SignupChannel.Api => AuditChannel.Api,
-        SignupChannel.System => AuditChannel.System,
-        _ => AuditChannel.Portal,
-    };
 }
 
 internal enum SignupSubject
@@ -65,14 +58,6 @@ internal enum SignupSubject
     Response,
     Approval,
     Delegation,
-}
-
-internal enum SignupChannel
-{
-    Portal,
-    Email,
-    Api,
-    System,
 }
 
 /// <param name="Actor">A stable actor id (<c>employee:E123</c>, an Entra object id, <c>system:approval-clock</c>).</param>
@@ -84,7 +69,7 @@ internal sealed record SignupAuditEntry(
     string Action,
     SignupSubject Subject,
     long SubjectId,
-    SignupChannel Channel,
+    AuditChannel Channel,
     bool Succeeded,
     DateTimeOffset At,
     string? Detail = null,

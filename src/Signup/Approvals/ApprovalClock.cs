@@ -113,7 +113,7 @@ internal sealed partial class ApprovalClock(
                     var updated = await db.Approvals.AsNoTracking().FirstAsync(a => a.Id == request.Id, cancellationToken);
                     await decisions.QueueRequestAsync(updated, next is null ? ApprovalRequestReason.HrQueue : ApprovalRequestReason.Escalated, cancellationToken);
                     SignupAudit.Record(db, new SignupAuditEntry("system:approval-clock", next is null ? "approval.to-hr-queue" : "approval.escalated", SignupSubject.Approval, request.Id,
-                        SignupChannel.System, true, now, $"from {request.ApproverEmployeeId} after {days} working days{(next is null ? "" : $" to {next.EmployeeId}")}",
+                        AuditChannel.System, true, now, $"from {request.ApproverEmployeeId} after {days} working days{(next is null ? "" : $" to {next.EmployeeId}")}",
                         NoticeId: request.NoticeId, AboutPerson: request.EmployeeId));
                     await db.SaveChangesAsync(cancellationToken);
                     if (next is null)
@@ -140,7 +140,7 @@ internal sealed partial class ApprovalClock(
                 {
                     await decisions.QueueRequestAsync(request, ApprovalRequestReason.Reminder, cancellationToken);
                     SignupAudit.Record(db, new SignupAuditEntry("system:approval-clock", "approval.reminded", SignupSubject.Approval, request.Id,
-                        SignupChannel.System, true, now, $"after {days} working days", NoticeId: request.NoticeId, AboutPerson: request.EmployeeId));
+                        AuditChannel.System, true, now, $"after {days} working days", NoticeId: request.NoticeId, AboutPerson: request.EmployeeId));
                     await db.SaveChangesAsync(cancellationToken);
                     reminded++;
                 }

@@ -65,7 +65,7 @@ internal sealed class ApprovalDecisions(
     ApprovalMail mail,
     TimeProvider time)
 {
-    public Task<DecisionResult> DecideAsync(long id, Approver approver, bool approve, string? justification, SignupChannel channel, CancellationToken cancellationToken) =>
+    public Task<DecisionResult> DecideAsync(long id, Approver approver, bool approve, string? justification, AuditChannel channel, CancellationToken cancellationToken) =>
         DecideCoreAsync(id, approver, approve, justification, channel, null, null, cancellationToken);
 
     /// <summary>
@@ -74,9 +74,9 @@ internal sealed class ApprovalDecisions(
     /// decision's transaction, so the reply's record and our confirmation commit with the decision or not at all.
     /// </summary>
     public Task<DecisionResult> DecideByReplyAsync(long id, Approver approver, bool approve, string? justification, string replyMessageId, Func<SignupDbContext, Task> withDecision, CancellationToken cancellationToken) =>
-        DecideCoreAsync(id, approver, approve, justification, SignupChannel.Email, "reply " + replyMessageId, withDecision, cancellationToken);
+        DecideCoreAsync(id, approver, approve, justification, AuditChannel.Email, "reply " + replyMessageId, withDecision, cancellationToken);
 
-    private async Task<DecisionResult> DecideCoreAsync(long id, Approver approver, bool approve, string? justification, SignupChannel channel, string? auditDetail, Func<SignupDbContext, Task>? withDecision, CancellationToken cancellationToken)
+    private async Task<DecisionResult> DecideCoreAsync(long id, Approver approver, bool approve, string? justification, AuditChannel channel, string? auditDetail, Func<SignupDbContext, Task>? withDecision, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var request = await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
@@ -148,7 +148,7 @@ internal sealed class ApprovalDecisions(
     }
 
     /// <summary>An admin reopens a decided request, with a reason; it returns to the approver who had it.</summary>
-    public async Task<DecisionResult> ReopenAsync(long id, Approver admin, string? reason, SignupChannel channel, CancellationToken cancellationToken)
+    public async Task<DecisionResult> ReopenAsync(long id, Approver admin, string? reason, AuditChannel channel, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (!admin.IsAdmin)
@@ -195,7 +195,7 @@ internal sealed class ApprovalDecisions(
     }
 
     /// <summary>An admin hands an open request to another approver (its supervisor left, or is away without a delegate).</summary>
-    public async Task<DecisionResult> ReassignAsync(long id, Approver admin, string? approverEmail, SignupChannel channel, CancellationToken cancellationToken)
+    public async Task<DecisionResult> ReassignAsync(long id, Approver admin, string? approverEmail, AuditChannel channel, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (!admin.IsAdmin)
@@ -251,6 +251,6 @@ internal sealed class ApprovalDecisions(
         await mail.QueueRequestAsync(db, request, notice, employee, preferences, reason, cancellationToken);
     }
 
-    private Task RefuseAsync(Approver approver, long id, SignupChannel channel, DateTimeOffset now, string why) =>
+    private Task RefuseAsync(Approver approver, long id, AuditChannel channel, DateTimeOffset now, string why) =>
         SignupAudit.RecordAloneAsync(db, new SignupAuditEntry(approver.Actor.Id, "approval.decision-refused", SignupSubject.Approval, id, channel, false, now, why), CancellationToken.None);
 }

@@ -83,15 +83,15 @@ internal static class ApprovalsApi
         }
 
         var approver = await ApproverAsync(user, delegations, cancellationToken);
-        var result = await decisions.DecideAsync(id, approver, approve, request!.Justification, SignupChannel.Api, cancellationToken);
+        var result = await decisions.DecideAsync(id, approver, approve, request!.Justification, AuditChannel.Api, cancellationToken);
         return ToResult(id, result);
     }
 
     private static async Task<IResult> ReopenAsync(long id, AdminActionRequest? request, ClaimsPrincipal user, Delegations delegations, ApprovalDecisions decisions, CancellationToken cancellationToken) =>
-        ToResult(id, await decisions.ReopenAsync(id, await ApproverAsync(user, delegations, cancellationToken), request?.Reason, SignupChannel.Api, cancellationToken));
+        ToResult(id, await decisions.ReopenAsync(id, await ApproverAsync(user, delegations, cancellationToken), request?.Reason, AuditChannel.Api, cancellationToken));
 
     private static async Task<IResult> ReassignAsync(long id, AdminActionRequest? request, ClaimsPrincipal user, Delegations delegations, ApprovalDecisions decisions, CancellationToken cancellationToken) =>
-        ToResult(id, await decisions.ReassignAsync(id, await ApproverAsync(user, delegations, cancellationToken), request?.ApproverEmail, SignupChannel.Api, cancellationToken));
+        ToResult(id, await decisions.ReassignAsync(id, await ApproverAsync(user, delegations, cancellationToken), request?.ApproverEmail, AuditChannel.Api, cancellationToken));
 
     private static IResult ToResult(long id, DecisionResult result) => result.Status switch
     {

@@ -102,7 +102,7 @@ internal sealed class Delegations(SignupDbContext db, IStaffDirectory directory,
         };
         db.Delegations.Add(delegation);
         await db.SaveChangesAsync(cancellationToken);
-        SignupAudit.Record(db, new SignupAuditEntry(actorId, "delegation.added", SignupSubject.Delegation, delegation.Id, SignupChannel.Portal, true, now,
+        SignupAudit.Record(db, new SignupAuditEntry(actorId, "delegation.added", SignupSubject.Delegation, delegation.Id, AuditChannel.Portal, true, now,
             $"{acting.EmployeeId} acts for {supervisorId} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}", supervisorId, AboutPerson: acting.EmployeeId));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -117,7 +117,7 @@ internal sealed class Delegations(SignupDbContext db, IStaffDirectory directory,
             .ExecuteUpdateAsync(set => set.SetProperty(d => d.RevokedAt, now), cancellationToken);
         if (revoked == 1)
         {
-            SignupAudit.Record(db, new SignupAuditEntry(actorId, "delegation.revoked", SignupSubject.Delegation, id, SignupChannel.Portal, true, now, null, supervisorId));
+            SignupAudit.Record(db, new SignupAuditEntry(actorId, "delegation.revoked", SignupSubject.Delegation, id, AuditChannel.Portal, true, now, null, supervisorId));
             await db.SaveChangesAsync(cancellationToken);
         }
 

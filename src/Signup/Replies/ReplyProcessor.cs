@@ -361,7 +361,7 @@ internal sealed partial class ReplyProcessor(
 
     private Task AuditRefusalAsync(StaffMember? sender, long approvalId, Context context, string why) =>
         SignupAudit.RecordAloneAsync(db, new SignupAuditEntry(sender is null ? "email:unknown-sender" : "employee:" + sender.EmployeeId, "approval.reply-refused",
-            SignupSubject.Approval, approvalId, SignupChannel.Email, false, time.GetUtcNow(), $"{why}; reply {Truncate(context.MessageId, 120)}"), CancellationToken.None);
+            SignupSubject.Approval, approvalId, AuditChannel.Email, false, time.GetUtcNow(), $"{why}; reply {Truncate(context.MessageId, 120)}"), CancellationToken.None);
 
     private static string AlreadyDecided(ApprovalRequest request) => request.State == ApprovalState.Withdrawn
         ? "the employee withdrew before your reply arrived, so nothing more is needed."

@@ -137,7 +137,7 @@ internal sealed class SignupFlow(
                     await db.SaveChangesAsync(cancellationToken);
                     await approvalMail.QueueRequestAsync(db, request, link.Notice, link.Employee, response.Preferences,
                         approver is null ? ApprovalRequestReason.HrQueue : ApprovalRequestReason.New, cancellationToken);
-                    SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "approval.requested", SignupSubject.Approval, request.Id, SignupChannel.Portal, true, now,
+                    SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "approval.requested", SignupSubject.Approval, request.Id, AuditChannel.Portal, true, now,
                         approver is null ? "routed to the HR queue" : $"approver {approver.EmployeeId}", NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
                     approvalNote = approver is null
                         ? "Your request for approval went to the HR team, because the directory shows no supervisor for you."
@@ -151,7 +151,7 @@ internal sealed class SignupFlow(
                 }
             }
 
-            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), wasVolunteer ? "response.updated" : "response.volunteered", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now,
+            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), wasVolunteer ? "response.updated" : "response.volunteered", SignupSubject.Response, response.Id, AuditChannel.Portal, true, now,
                 NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
             await QueueConfirmationAsync(link, token, SignupAnswer.Volunteered, Facts(response), approvalNote, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
@@ -177,7 +177,7 @@ internal sealed class SignupFlow(
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
-            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.declined", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now,
+            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.declined", SignupSubject.Response, response.Id, AuditChannel.Portal, true, now,
                 NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
             if (changed)
             {
@@ -226,7 +226,7 @@ internal sealed class SignupFlow(
                     throw new DbUpdateConcurrencyException("The approval request changed while withdrawing.");
                 }
 
-                SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "approval.withdrawn", SignupSubject.Approval, approval.Id, SignupChannel.Portal, true, now,
+                SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "approval.withdrawn", SignupSubject.Approval, approval.Id, AuditChannel.Portal, true, now,
                     from.IsOpen() ? "before a decision" : "after approval", NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
                 await approvalMail.QueueWithdrawnAsync(db, approval, link.Notice, link.Employee, !from.IsOpen(), reason, cancellationToken);
             }
@@ -238,7 +238,7 @@ internal sealed class SignupFlow(
             response.UpdatedAt = now;
             response.Version++;
             await db.SaveChangesAsync(cancellationToken);
-            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.withdrawn", SignupSubject.Response, response.Id, SignupChannel.Portal, true, now,
+            SignupAudit.Record(db, new SignupAuditEntry(Actor(link), "response.withdrawn", SignupSubject.Response, response.Id, AuditChannel.Portal, true, now,
                 NoticeId: link.NoticeId, AboutPerson: link.EmployeeId));
             await QueueConfirmationAsync(link, token, SignupAnswer.Withdrawn, [], null, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);

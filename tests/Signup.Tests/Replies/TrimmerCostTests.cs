@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Notices.Signup.Replies;
 
@@ -7,15 +6,13 @@ namespace Notices.Signup.Tests.Replies;
 /// <summary>
 /// Shapes that made the trimmer's time grow with the square of the text (every "On" line or year scanning to the end
 /// for a "wrote:" that never comes, 80 × 80 splits from every number, fifty patterns over a 700 KB quote line) still
-/// trim to the right text, in time that grows with the text. The bound is generous (a loaded 2-core machine; a warm
-/// trim of each input takes well under a second); the quadratic versions took tens of seconds on these inputs.
+/// trim to the right text. A pattern that overran its match timeout would make the reply read as empty, so the right
+/// text also shows none did. How fast they trim is measured by the benchmark (`replies-quick`), not here.
 /// </summary>
 public sealed class TrimmerCostTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-
     [Fact]
-    public void Thousands_of_lines_starting_with_on_and_no_wrote_trim_quickly_and_keep_the_reply()
+    public void Thousands_of_lines_starting_with_on_and_no_wrote_still_keep_the_reply()
     {
         var text = new StringBuilder("Approve\n\n");
         for (var i = 0; i < 20_000; i++)
@@ -23,15 +20,14 @@ public sealed class TrimmerCostTests
             text.Append("On the other hand, this is line ").Append(i).Append(" of a long paragraph\n");
         }
 
-        var (trimmed, took) = Time(text.ToString());
+        var trimmed = ReplyTrimmer.Trim(text.ToString());
 
         Assert.StartsWith("Approve\n\nOn the other hand, this is line 0 ", trimmed, StringComparison.Ordinal);
         Assert.EndsWith("line 19999 of a long paragraph", trimmed, StringComparison.Ordinal);
-        Assert.True(took < Bound, $"took {took}");
     }
 
     [Fact]
-    public void A_long_quote_full_of_numbers_trims_quickly_to_the_reply_above_it()
+    public void A_long_quote_full_of_numbers_trims_to_the_reply_above_it()
     {
         var text = new StringBuilder("Deny - we are two officers short until March.\n\nOn Fri, 5 Dec 2026 at 10:00, Notices <notices@agency.example>\nwrote:\n");
         for (var i = 0; i < 20_000; i++)
@@ -39,21 +35,19 @@ public sealed class TrimmerCostTests
             text.Append("> 2026 1234 5678 9012 3456 7890 order ").Append(i).Append(" napisał\n");
         }
 
-        var (trimmed, took) = Time(text.ToString());
+        var trimmed = ReplyTrimmer.Trim(text.ToString());
 
         Assert.Equal("Deny - we are two officers short until March.", trimmed);
-        Assert.True(took < Bound, $"took {took}");
     }
 
     [Fact]
-    public void One_quote_line_of_a_million_characters_trims_quickly_to_the_reply_above_it()
+    public void One_quote_line_of_a_million_characters_trims_to_the_reply_above_it()
     {
         var text = "yes\n\n" + new string('>', 1_000_000) + "\n> On Fri wrote:\n> Approve\n";
 
-        var (trimmed, took) = Time(text);
+        var trimmed = ReplyTrimmer.Trim(text);
 
         Assert.Equal("yes", trimmed);
-        Assert.True(took < Bound, $"took {took}");
     }
 
     [Fact]
@@ -62,13 +56,5 @@ public sealed class TrimmerCostTests
         const string text = "Deny - the detail overlaps the audit week.\n\nOn Fri, Dec 5, 2026 at 10:00 AM Notices <notices@agency.example>\nwrote:\n\n> Reply with APPROVE, or DENY and your reason.\n";
 
         Assert.Equal("Deny - the detail overlaps the audit week.", ReplyTrimmer.Trim(text));
-    }
-
-    private static (string Trimmed, TimeSpan Took) Time(string text)
-    {
-        ReplyTrimmer.Trim("Approve\n\nOn Fri, 5 Dec 2026 Notices wrote:\n> quote"); // first use compiles the patterns
-        var clock = Stopwatch.StartNew();
-        var trimmed = ReplyTrimmer.Trim(text);
-        return (trimmed, clock.Elapsed);
     }
 }

@@ -29,11 +29,23 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output)
         await using var ledger = new NoticesAppFactory(db, new Dictionary<string, string> { ["Notices:Mail:Workers"] = "0" });
         var notice = await ledger.SeedReleasedNoticeAsync(Total);
         var settings = ServiceSettings(db, smtp);
+        // 20 s of sending: the second kill comes after the restarted process has reclaimed the first kill's rows.
+        settings["Notices:Mail:Throttle:PerSecond"] = "200";
 
         var inFlightAtKill = new List<IReadOnlyList<OutboxRow>>();
         foreach (var killAfter in new[] { Total / 4, Total * 3 / 5 })
         {
             using var service = ServiceProcess.Start(settings);
+            // The rows an earlier kill left in hand are reclaimed once their lease runs out and settled by this
+            // process before it is killed in turn, so each kill's in-flight rows are its own.
+            var earlier = inFlightAtKill.SelectMany(rows => rows).Select(r => r.Id).ToHashSet();
+            var deadline = DateTimeOffset.UtcNow + Timeout;
+            while ((await ledger.OutboxRowsAsync(notice.Id)).Any(r => earlier.Contains(r.Id) && r.State == "sending"))
+            {
+                Assert.True(DateTimeOffset.UtcNow < deadline, "The rows in flight at the last kill were never reclaimed.");
+                await Task.Delay(200);
+            }
+
             await ledger.WaitForDeliveryAsync(notice.Id, Timeout, c => c.Sent >= killAfter);
             service.Kill();
             // The process is gone: the ledger now shows exactly the rows it held.
@@ -338,8 +350,10 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output)
             ["Notices:Mail:From"] = "Notices <notices@agency.example>",
             ["Notices:Mail:Workers"] = Workers.ToString(CultureInfo.InvariantCulture),
             ["Notices:Mail:Delivery:ClaimBatchSize"] = "20",
-            // Short leases so the restarted process reclaims the killed one's rows within seconds.
-            ["Notices:Mail:Delivery:LeaseDuration"] = "00:00:03",
+            // Short leases so the restarted process reclaims the killed one's rows within seconds, yet long enough that
+            // a live worker starved by a loaded 2-core CI machine (four test assemblies at once) keeps the row it holds:
+            // at 3 s one such stall let a sibling worker reclaim a message in hand and send a second copy with no kill.
+            ["Notices:Mail:Delivery:LeaseDuration"] = "00:00:08",
             ["Notices:Mail:Delivery:IdlePollInterval"] = "00:00:00.200",
             ["Notices:Mail:Throttle:PerSecond"] = "400",
             ["urls"] = "http://127.0.0.1:0",

@@ -137,7 +137,7 @@ internal sealed partial class DeliveryWorker(
                 current = null;
                 using var message = item.Message;
                 var row = item.Row;
-                var granted = await ledger.WriteAsync(unrecorded, row.Id, owner, CancellationToken.None);
+                var granted = await ledger.WriteAsync(unrecorded, row.Id, owner, options.LeaseDuration, CancellationToken.None);
                 unrecorded.Clear();
                 if (!granted)
                 {
@@ -208,7 +208,7 @@ internal sealed partial class DeliveryWorker(
             current?.Message.Dispose();
             if (unrecorded.Count > 0)
             {
-                await ledger.WriteAsync(unrecorded, null, owner, CancellationToken.None);
+                await ledger.WriteAsync(unrecorded, null, owner, options.LeaseDuration, CancellationToken.None);
             }
 
             if (pending.Count > 0)

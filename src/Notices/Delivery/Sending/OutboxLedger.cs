@@ -281,7 +281,7 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
     /// Whether the handover was granted: false when the lease was lost, or the notice was paused or cancelled since the
     /// claim. An outcome whose lease was lost meanwhile is not written (another worker holds the row now).
     /// </returns>
-    public async Task<bool> WriteAsync(IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         if (outcomes.Count == 0 && handover is null)
         {
@@ -291,8 +291,8 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         var now = time.GetUtcNow();
         var connection = await OpenAsync(cancellationToken);
         return _postgres
-            ? await WritePostgresAsync(connection, outcomes, handover, owner, now, cancellationToken)
-            : await WriteSqliteAsync(connection, outcomes, handover, owner, now, cancellationToken);
+            ? await WritePostgresAsync(connection, outcomes, handover, owner, now, now + lease, cancellationToken)
+            : await WriteSqliteAsync(connection, outcomes, handover, owner, now, now + lease, cancellationToken);
     }
 
     // Statements the worker runs for every message: raw, prepared once per connection (PostgreSQL keeps prepared
@@ -307,8 +307,10 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         """;
 
     // A notice row goes out only while its notice is released and not paused; a transactional message has no notice.
+    // The handover mark also gives the row a whole lease from now: the message in hand is not reclaimed by another
+    // worker (and sent twice) unless this one stalls for a whole lease between the mark and recording the outcome.
     private static string HandoverSql(string outbox, string notices) => $"""
-        UPDATE {outbox} SET "HandoverStartedAt" = @now, "Attempts" = "Attempts" + 1, "UpdatedAt" = @now
+        UPDATE {outbox} SET "HandoverStartedAt" = @now, "LeaseExpiresAt" = @until, "Attempts" = "Attempts" + 1, "UpdatedAt" = @now
         WHERE "Id" = @id AND "LeaseOwner" = @me AND "State" = {OutboxSql.Sending}
           AND ("NoticeId" IS NULL OR EXISTS (SELECT 1 FROM {notices} n WHERE n."Id" = {outbox}."NoticeId" AND n."State" = {OutboxSql.NoticeReleased} AND NOT n."DeliveryPaused"))
         """;
@@ -318,7 +320,7 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
     private static readonly string RecordSqlite = RecordSql("\"outbox\"");
     private static readonly string HandoverSqlite = HandoverSql("\"outbox\"", "\"notices\"");
 
-    private static async Task<bool> WritePostgresAsync(DbConnection connection, IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<bool> WritePostgresAsync(DbConnection connection, IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         // A batch without a transaction runs as one implicit transaction: one commit for all its statements.
         await using var batch = connection.CreateBatch();
@@ -334,7 +336,7 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = HandoverPostgres;
-            AddHandoverParameters(command.Parameters, command.CreateParameter, next, owner, now, static t => t);
+            AddHandoverParameters(command.Parameters, command.CreateParameter, next, owner, now, until, static t => t);
             batch.BatchCommands.Add(command);
         }
 
@@ -346,7 +348,7 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
     private DbCommand? _recordSqlite;
     private DbCommand? _handoverSqlite;
 
-    private async Task<bool> WriteSqliteAsync(DbConnection connection, IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> WriteSqliteAsync(DbConnection connection, IReadOnlyList<(long Id, RowOutcome Outcome)> outcomes, long? handover, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         // Microsoft.Data.Sqlite has no DbBatch: one short IMMEDIATE transaction (one WAL commit), reusing the worker's
         // two prepared commands.
@@ -368,7 +370,7 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
             _handoverSqlite.CommandText = HandoverSqlite;
             _handoverSqlite.Transaction = transaction;
             _handoverSqlite.Parameters.Clear();
-            AddHandoverParameters(_handoverSqlite.Parameters, _handoverSqlite.CreateParameter, next, owner, now, static t => SqliteTime.ConvertToProvider(t)!);
+            AddHandoverParameters(_handoverSqlite.Parameters, _handoverSqlite.CreateParameter, next, owner, now, until, static t => SqliteTime.ConvertToProvider(t)!);
             granted = await _handoverSqlite.ExecuteNonQueryAsync(cancellationToken) == 1;
         }
 
@@ -389,10 +391,11 @@ internal sealed class OutboxLedger(NoticesDbContext db, TimeProvider time)
         Typed(parameters, create, "me", System.Data.DbType.String, owner);
     }
 
-    private static void AddHandoverParameters(DbParameterCollection parameters, Func<DbParameter> create, long id, string owner, DateTimeOffset now, Func<DateTimeOffset, object> convert)
+    private static void AddHandoverParameters(DbParameterCollection parameters, Func<DbParameter> create, long id, string owner, DateTimeOffset now, DateTimeOffset until, Func<DateTimeOffset, object> convert)
     {
         var timeType = convert(now) is long ? System.Data.DbType.Int64 : System.Data.DbType.DateTimeOffset;
         Typed(parameters, create, "now", timeType, convert(now));
+        Typed(parameters, create, "until", timeType, convert(until));
         Typed(parameters, create, "id", System.Data.DbType.Int64, id);
         Typed(parameters, create, "me", System.Data.DbType.String, owner);
     }

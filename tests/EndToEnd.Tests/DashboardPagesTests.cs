@@ -21,6 +21,9 @@ public sealed class DashboardPagesTests(Browser browser, RunningService service)
     public async Task Dashboard_agency_view_and_audit_page_are_accessible_show_the_apis_numbers_and_work_by_keyboard()
     {
         var s = await service.App.SeedSignupScenarioAsync(recipients: 4);
+        // The running service mails the notice in the background: let it finish, or "delivered" moves between the
+        // API's numbers and the page's (0 then 4, seen once).
+        await service.App.WaitForDeliveryAsync(s.NoticeId, TimeSpan.FromMinutes(2));
         using var person = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = service.BaseUri };
         foreach (var id in new[] { "E000001", "E000002" })
         {

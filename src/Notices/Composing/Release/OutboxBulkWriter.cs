@@ -107,17 +107,10 @@ internal abstract class OutboxBulkWriter : IAsyncDisposable
     {
         // SQLite stores DateTimeOffset as the sortable long the EF model uses.
         private static readonly DateTimeOffsetToBinaryConverter Time = new();
-        private readonly SqliteConnection _connection;
-        private readonly SqliteTransaction _transaction;
         private readonly SqliteCommand _insert;
-
-        // Rows written since BeginAsync, by notice and state: added to the tallies once, at CompleteAsync.
-        private readonly Dictionary<(string NoticeId, int State), int> _counts = [];
 
         public SqliteOutboxWriter(SqliteConnection connection, SqliteTransaction transaction)
         {
-            _connection = connection;
-            _transaction = transaction;
             _insert = connection.CreateCommand();
             _insert.Transaction = transaction;
             _insert.CommandText =
@@ -134,17 +127,8 @@ internal abstract class OutboxBulkWriter : IAsyncDisposable
 
         public override async Task WriteAsync(OutboxMessage row, CancellationToken cancellationToken)
         {
-            var notice = row.NoticeId!.Value.ToString().ToUpperInvariant(); // EF's SQLite Guid format
-            var key = (notice, (int)row.State);
-            if (!_counts.TryGetValue(key, out var count) && !_counts.Keys.Any(k => k.NoticeId == notice))
-            {
-                // The first row of this notice in the batch: the tally trigger skips the notice until CompleteAsync.
-                await ExecuteAsync("""INSERT OR IGNORE INTO "outbox_bulk_fills" ("NoticeId") VALUES ($n)""", notice, null, cancellationToken);
-            }
-
-            _counts[key] = count + 1;
             var p = _insert.Parameters;
-            p[0].Value = notice;
+            p[0].Value = row.NoticeId!.Value.ToString().ToUpperInvariant(); // EF's SQLite Guid format
             p[1].Value = row.EmployeeId;
             p[2].Value = row.Email;
             p[3].Value = row.DisplayName;
@@ -162,43 +146,7 @@ internal abstract class OutboxBulkWriter : IAsyncDisposable
             await _insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        public override async Task CompleteAsync(CancellationToken cancellationToken)
-        {
-            // Same transaction as the rows: the counts and the rows commit together, or neither does.
-            foreach (var ((notice, state), count) in _counts)
-            {
-                await ExecuteAsync(
-                    """
-                    INSERT INTO "delivery_tallies" ("NoticeId", "State", "Bounced", "Shard", "Count") VALUES ($n, $s, 0, 0, $c)
-                    ON CONFLICT ("NoticeId", "State", "Bounced", "Shard") DO UPDATE SET "Count" = "Count" + excluded."Count"
-                    """,
-                    notice,
-                    (state, count),
-                    cancellationToken);
-            }
-
-            foreach (var notice in _counts.Keys.Select(k => k.NoticeId).Distinct())
-            {
-                await ExecuteAsync("""DELETE FROM "outbox_bulk_fills" WHERE "NoticeId" = $n""", notice, null, cancellationToken);
-            }
-
-            _counts.Clear();
-        }
-
-        private async Task ExecuteAsync(string sql, string notice, (int State, int Count)? tally, CancellationToken cancellationToken)
-        {
-            await using var command = _connection.CreateCommand();
-            command.Transaction = _transaction;
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$n", notice);
-            if (tally is { } t)
-            {
-                command.Parameters.AddWithValue("$s", t.State);
-                command.Parameters.AddWithValue("$c", t.Count);
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        public override Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public override ValueTask DisposeAsync()
         {

@@ -36,18 +36,25 @@ internal sealed class SignupFlow(
     IEmailLinks links,
     TimeProvider time)
 {
+    /// <summary>
+    /// A GET of the page: where the person's answer stands, recording a first view (and, once, the view that counts as
+    /// opened) on the way. A repeat view is one query: the answer row tells whether anything is left to record.
+    /// </summary>
     /// <param name="countsAsOpened">The view looks like a person's, not a scanner's (<see cref="Reporting.OpenedRule"/>).</param>
-    public async Task RecordViewAsync(ResolvedLink link, bool countsAsOpened, CancellationToken cancellationToken)
+    public async Task<ResponseView> OpenAsync(ResolvedLink link, bool countsAsOpened, CancellationToken cancellationToken)
     {
-        var seen = await db.Responses.AsNoTracking()
-            .Where(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId)
-            .Select(r => new { r.Id, r.OpenedAt })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (seen is not null && (seen.OpenedAt is not null || !countsAsOpened))
+        var response = await FindResponseAsync(link, cancellationToken);
+        if (response is null || (countsAsOpened && response.OpenedAt is null))
         {
-            return;
+            await RecordViewAsync(link, response?.Id, countsAsOpened, cancellationToken);
+            response = await FindResponseAsync(link, cancellationToken);
         }
 
+        return await ViewOfAsync(response, cancellationToken);
+    }
+
+    private async Task RecordViewAsync(ResolvedLink link, long? seen, bool countsAsOpened, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
@@ -63,7 +70,7 @@ internal sealed class SignupFlow(
             }
             else
             {
-                id = seen.Id;
+                id = seen.Value;
                 await db.Responses.Where(r => r.Id == id && r.OpenedAt == null).ExecuteUpdateAsync(set => set.SetProperty(r => r.OpenedAt, now), cancellationToken);
             }
 
@@ -80,10 +87,14 @@ internal sealed class SignupFlow(
         }
     }
 
-    public async Task<ResponseView> ViewAsync(ResolvedLink link, CancellationToken cancellationToken)
+    public async Task<ResponseView> ViewAsync(ResolvedLink link, CancellationToken cancellationToken) =>
+        await ViewOfAsync(await FindResponseAsync(link, cancellationToken), cancellationToken);
+
+    private Task<SignupResponse?> FindResponseAsync(ResolvedLink link, CancellationToken cancellationToken) =>
+        db.Responses.AsNoTracking().FirstOrDefaultAsync(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId, cancellationToken);
+
+    private async Task<ResponseView> ViewOfAsync(SignupResponse? response, CancellationToken cancellationToken)
     {
-        var response = await db.Responses.AsNoTracking()
-            .FirstOrDefaultAsync(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId, cancellationToken);
         ApprovalRequest? approval = null;
         // Only someone who volunteered (or withdrew) can have a request: views of other answers skip the second query.
         if (response?.State is ResponseState.Volunteered or ResponseState.Withdrawn)

@@ -163,23 +163,21 @@ internal static partial class SignupLoad
             return null;
         }
 
-        // Each sample path's token hash, as stored: read from the outbox by the person the path was made for.
+        // Each sample path's token hash, as the release stored it: derived from the notice's key, never read back per path.
+        var sampled = paths.Select(p => p[NoticeLinks.SignupPathPrefix.Length..]).ToHashSet(StringComparer.Ordinal);
         var hashes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<NoticesDbContext>();
             var links = scope.ServiceProvider.GetRequiredService<NoticeLinks>();
             var key = links.Unprotect((await db.Notices.SingleAsync(n => n.Id == id)).ProtectedLinkKey!);
-            var byPath = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var employee in await db.Outbox.Where(o => o.NoticeId == id).Select(o => o.EmployeeId).ToListAsync())
             {
-                byPath[NoticeLinks.SignupPathPrefix + NoticeLinks.SignupToken(key, id, employee).Value] = employee;
-            }
-
-            foreach (var path in paths)
-            {
-                var employee = byPath[path];
-                hashes[path[NoticeLinks.SignupPathPrefix.Length..]] = (await db.Outbox.Where(o => o.NoticeId == id && o.EmployeeId == employee).Select(o => o.TokenHash).SingleAsync())!;
+                var token = NoticeLinks.SignupToken(key, id, employee);
+                if (sampled.Contains(token.Value))
+                {
+                    hashes[token.Value] = token.Hash;
+                }
             }
         }
 

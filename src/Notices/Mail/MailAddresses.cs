@@ -54,6 +54,8 @@ internal static partial class MailAddresses
     /// <summary>Masks every address inside free text, such as a relay's reply "550 5.1.1 &lt;jo@x.example&gt;: unknown".</summary>
     public static string MaskAll(string text) => AnyAddress().Replace(text, match => Mask(match.Value));
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"[^\s<>@:;,""']+@[A-Za-z0-9.\-\[\]]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant, 100)]
+    // Linear time (NonBacktracking) and no match timeout: it runs in the delivery worker's logging, where a timeout on a
+    // starved machine would throw out of the worker.
+    [System.Text.RegularExpressions.GeneratedRegex(@"[^\s<>@:;,""']+@[A-Za-z0-9.\-\[\]]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking)]
     private static partial System.Text.RegularExpressions.Regex AnyAddress();
 }

@@ -45,7 +45,9 @@ internal sealed partial class SmtpMailTransport(IOptions<SmtpOptions> options, I
         return match.Groups["unit"].Value.StartsWith('m') ? TimeSpan.FromMinutes(n) : TimeSpan.FromSeconds(n);
     }
 
-    [GeneratedRegex(@"(?:retry|try again)\D{0,20}?(?<n>\d{1,5})\s*(?<unit>s|sec|secs|seconds?|m|min|mins|minutes?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 100)]
+    // Linear time by construction (NonBacktracking), so no match timeout: a wall-clock timeout on a starved machine
+    // threw out of the worker mid-send (seen once in CI, on a 30-character reply), which is worse than any backtracking.
+    [GeneratedRegex(@"(?:retry|try again)\D{0,20}?(?<n>\d{1,5})\s*(?<unit>s|sec|secs|seconds?|m|min|mins|minutes?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex RetryHint();
 }
 

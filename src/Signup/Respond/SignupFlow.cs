@@ -90,8 +90,13 @@ internal sealed class SignupFlow(
     public async Task<ResponseView> ViewAsync(ResolvedLink link, CancellationToken cancellationToken) =>
         await ViewOfAsync(await FindResponseAsync(link, cancellationToken), cancellationToken);
 
+    /// <summary>Compiled once: every sign-up page view reads the person's answer.</summary>
+    private static readonly Func<SignupDbContext, Guid, string, CancellationToken, Task<SignupResponse?>> FindResponse =
+        EF.CompileAsyncQuery((SignupDbContext context, Guid noticeId, string employeeId, CancellationToken cancellationToken) =>
+            context.Responses.AsNoTracking().FirstOrDefault(r => r.NoticeId == noticeId && r.EmployeeId == employeeId));
+
     private Task<SignupResponse?> FindResponseAsync(ResolvedLink link, CancellationToken cancellationToken) =>
-        db.Responses.AsNoTracking().FirstOrDefaultAsync(r => r.NoticeId == link.NoticeId && r.EmployeeId == link.EmployeeId, cancellationToken);
+        FindResponse(db, link.NoticeId, link.EmployeeId, cancellationToken);
 
     private async Task<ResponseView> ViewOfAsync(SignupResponse? response, CancellationToken cancellationToken)
     {

@@ -16,14 +16,16 @@ internal sealed class ReleasedNoticesForSignup(NoticesDbContext db, IMemoryCache
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
-    public async Task<Invitation?> FindInvitationAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
-    {
-        var row = await db.Outbox.AsNoTracking()
-            .Where(o => o.TokenHash == tokenHash && o.NoticeId != null)
-            .Select(o => new { o.NoticeId, o.EmployeeId, o.SentAt })
-            .FirstOrDefaultAsync(cancellationToken);
-        return row is null ? null : new Invitation(row.NoticeId!.Value, row.EmployeeId, row.SentAt);
-    }
+    /// <summary>Compiled once: every sign-up page view that is not cached looks its token up.</summary>
+    private static readonly Func<NoticesDbContext, byte[], CancellationToken, Task<Invitation?>> FindByTokenHash =
+        EF.CompileAsyncQuery((NoticesDbContext context, byte[] tokenHash, CancellationToken cancellationToken) =>
+            context.Outbox.AsNoTracking()
+                .Where(o => o.TokenHash == tokenHash && o.NoticeId != null)
+                .Select(o => new Invitation(o.NoticeId!.Value, o.EmployeeId, o.SentAt))
+                .FirstOrDefault());
+
+    public Task<Invitation?> FindInvitationAsync(byte[] tokenHash, CancellationToken cancellationToken = default) =>
+        FindByTokenHash(db, tokenHash, cancellationToken);
 
     public async Task<ReleasedNotice?> GetAsync(Guid noticeId, CancellationToken cancellationToken = default)
     {

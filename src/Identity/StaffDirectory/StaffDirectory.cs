@@ -14,12 +14,12 @@ internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
     /// Compiled once: every sign-up page view looks its person up, and a LINQ query pays for extracting its parameters
     /// and finding its cached plan on each call (about a tenth of the view's CPU for this and its two sibling lookups).
     /// </summary>
-    private static readonly Func<DirectoryDbContext, string, CancellationToken, Task<StaffMember?>> FindById =
-        EF.CompileAsyncQuery((DirectoryDbContext context, string employeeId, CancellationToken cancellationToken) =>
+    private static readonly CompiledQuery<DirectoryDbContext, string, StaffMember?> FindById =
+        new((context, employeeId, cancellationToken) =>
             context.Employees.AsNoTracking().Where(e => e.EmployeeId == employeeId).Select(ToMember).FirstOrDefault());
 
     public Task<StaffMember?> FindAsync(string employeeId, CancellationToken cancellationToken = default) =>
-        FindById(db, employeeId, cancellationToken);
+        FindById.RunAsync(db, employeeId, cancellationToken);
 
     public async Task<IReadOnlyList<StaffMember>> FindManyAsync(IReadOnlyCollection<string> employeeIds, CancellationToken cancellationToken = default)
     {

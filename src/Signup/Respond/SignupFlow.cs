@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Notices.Identity.Database;
 using Notices.Identity.Mail;
 using Notices.Signup.Approvals;
 using Notices.Signup.Database;
@@ -91,12 +92,12 @@ internal sealed class SignupFlow(
         await ViewOfAsync(await FindResponseAsync(link, cancellationToken), cancellationToken);
 
     /// <summary>Compiled once: every sign-up page view reads the person's answer.</summary>
-    private static readonly Func<SignupDbContext, Guid, string, CancellationToken, Task<SignupResponse?>> FindResponse =
-        EF.CompileAsyncQuery((SignupDbContext context, Guid noticeId, string employeeId, CancellationToken cancellationToken) =>
+    private static readonly CompiledQuery<SignupDbContext, Guid, string, SignupResponse?> FindResponse =
+        new((context, noticeId, employeeId, cancellationToken) =>
             context.Responses.AsNoTracking().FirstOrDefault(r => r.NoticeId == noticeId && r.EmployeeId == employeeId));
 
     private Task<SignupResponse?> FindResponseAsync(ResolvedLink link, CancellationToken cancellationToken) =>
-        FindResponse(db, link.NoticeId, link.EmployeeId, cancellationToken);
+        FindResponse.RunAsync(db, link.NoticeId, link.EmployeeId, cancellationToken);
 
     private async Task<ResponseView> ViewOfAsync(SignupResponse? response, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Notices.Content;
 using Notices.Data;
 using Notices.Delivery.Outbox;
+using Notices.Identity.Database;
 using Notices.Signup.Released;
 
 namespace Notices.Composing.Released;
@@ -17,15 +18,15 @@ internal sealed class ReleasedNoticesForSignup(NoticesDbContext db, IMemoryCache
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
     /// <summary>Compiled once: every sign-up page view that is not cached looks its token up.</summary>
-    private static readonly Func<NoticesDbContext, byte[], CancellationToken, Task<Invitation?>> FindByTokenHash =
-        EF.CompileAsyncQuery((NoticesDbContext context, byte[] tokenHash, CancellationToken cancellationToken) =>
+    private static readonly CompiledQuery<NoticesDbContext, byte[], Invitation?> FindByTokenHash =
+        new((context, tokenHash, cancellationToken) =>
             context.Outbox.AsNoTracking()
                 .Where(o => o.TokenHash == tokenHash && o.NoticeId != null)
                 .Select(o => new Invitation(o.NoticeId!.Value, o.EmployeeId, o.SentAt))
                 .FirstOrDefault());
 
     public Task<Invitation?> FindInvitationAsync(byte[] tokenHash, CancellationToken cancellationToken = default) =>
-        FindByTokenHash(db, tokenHash, cancellationToken);
+        FindByTokenHash.RunAsync(db, tokenHash, cancellationToken);
 
     public async Task<ReleasedNotice?> GetAsync(Guid noticeId, CancellationToken cancellationToken = default)
     {

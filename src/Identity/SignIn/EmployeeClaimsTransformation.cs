@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notices.Identity.Authorization;
 
@@ -15,10 +16,12 @@ namespace Notices.Identity.SignIn;
 /// takes effect at once instead of staying frozen in an 8-hour cookie. The price is two indexed lookups per
 /// authenticated request; the result is kept for the rest of the request (this class is scoped).
 /// Incoming <c>notices:*</c> claims are always removed first: a token never grants them.
+/// The directory and the delegations are resolved only for a signed-in person: the authentication service (and so this
+/// class) is created for every request, and most requests are anonymous views of a sign-up link, which would otherwise
+/// lease two database contexts from their pools just to build an object that returns at once.
 /// </remarks>
 internal sealed class EmployeeClaimsTransformation(
-    SignInDirectory directory,
-    ISupervisorDelegations delegations,
+    IServiceProvider services,
     IOptions<SignInOptions> options) : IClaimsTransformation
 {
     private static readonly string[] EmailClaimTypes =
@@ -73,6 +76,7 @@ internal sealed class EmployeeClaimsTransformation(
             return _cached;
         }
 
+        var directory = services.GetRequiredService<SignInDirectory>();
         DirectoryPerson? person = null;
         foreach (var value in candidates)
         {
@@ -89,7 +93,7 @@ internal sealed class EmployeeClaimsTransformation(
         if (person is not null)
         {
             var supervisor = await directory.HasActiveDirectReportsAsync(person.EmployeeId, CancellationToken.None)
-                || await delegations.IsDelegateAsync(person.EmployeeId, CancellationToken.None);
+                || await services.GetRequiredService<ISupervisorDelegations>().IsDelegateAsync(person.EmployeeId, CancellationToken.None);
             result = (person.EmployeeId, supervisor);
         }
 

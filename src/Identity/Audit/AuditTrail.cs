@@ -68,8 +68,13 @@ public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Page, int 
 /// <paramref name="Newer"/> and <paramref name="Older"/> are the cursors for the neighbouring pages (<c>after=</c>,
 /// <c>before=</c>), null where there is none.
 /// </summary>
-/// <param name="Total">Records matching the filter across all pages.</param>
-public sealed record AuditSearchPage(IReadOnlyList<AuditEntry> Entries, int PageSize, int Total, long? Newer, long? Older);
+/// <param name="Total">
+/// Records matching the filter across all pages, counted up to <see cref="AuditTrailExtensions.SearchCountLimit"/>:
+/// where more match, this is that limit and <paramref name="TotalIsLowerBound"/> is true. Counting stops there because
+/// a count reads every matching row, and an unfiltered search of a trail with millions of records would read them all
+/// on each page.
+/// </param>
+public sealed record AuditSearchPage(IReadOnlyList<AuditEntry> Entries, int PageSize, int Total, long? Newer, long? Older, bool TotalIsLowerBound = false);
 
 /// <summary>Where a search page starts: just before (older than) or just after (newer than) a record id; neither is the newest page.</summary>
 public readonly record struct AuditCursor(long? Before, long? After)

@@ -18,6 +18,9 @@ public static class AuditTrailExtensions
     public const string Table = "audit_trail";
     public const string Schema = "identity";
     public const int MaxPageSize = 500;
+
+    /// <summary>How far a search counts its matches (<see cref="AuditSearchPage.TotalIsLowerBound"/> beyond).</summary>
+    public const int SearchCountLimit = 10_000;
     public const int MaxDetailLength = 1000;
 
     /// <summary>

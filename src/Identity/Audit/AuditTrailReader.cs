@@ -24,7 +24,10 @@ internal sealed class AuditTrailReader(DirectoryDbContext db) : IAuditTrail
         }
 
         var records = Filtered(filter);
-        var total = await records.CountAsync(cancellationToken);
+        // Counted up to one past the limit: the database stops reading there (LIMIT inside the count).
+        var counted = await records.Take(AuditTrailExtensions.SearchCountLimit + 1).CountAsync(cancellationToken);
+        var capped = counted > AuditTrailExtensions.SearchCountLimit;
+        var total = capped ? AuditTrailExtensions.SearchCountLimit : counted;
         List<AuditRecord> rows;
         if (cursor.After is { } after)
         {
@@ -46,7 +49,7 @@ internal sealed class AuditTrailReader(DirectoryDbContext db) : IAuditTrail
             older = await records.AnyAsync(r => r.Id < oldest, cancellationToken) ? oldest : null;
         }
 
-        return new AuditSearchPage([.. rows.Select(r => r.ToEntry())], pageSize, total, newer, older);
+        return new AuditSearchPage([.. rows.Select(r => r.ToEntry())], pageSize, total, newer, older, capped);
     }
 
     public async IAsyncEnumerable<AuditEntry> StreamAsync(AuditFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -138,6 +138,53 @@ public sealed class AuditTrailTests
             probe.AppendAuditAloneAsync("user-2", "approve_refused", AuditSubject.Approval(3), AuditChannel.Portal, AuditOutcome.Refused, At));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task A_search_counts_its_matches_only_up_to_the_limit_and_says_when_there_are_more(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var app = await StartAsync(db);
+        var busy = Guid.NewGuid();
+        var quiet = Guid.NewGuid();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var identity = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
+            for (var i = 0; i <= AuditTrailExtensions.SearchCountLimit; i++)
+            {
+                identity.AppendAudit("system:delivery", "sent", AuditSubject.Notice(busy), AuditChannel.System, AuditOutcome.Succeeded, At.AddSeconds(i));
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                identity.AppendAudit("alice", $"step{i}", AuditSubject.Notice(quiet), AuditChannel.Portal, AuditOutcome.Succeeded, At.AddSeconds(i));
+            }
+
+            await identity.SaveChangesAsync();
+        }
+
+        await using var reader = app.Services.CreateAsyncScope();
+        var trail = reader.ServiceProvider.GetRequiredService<IAuditTrail>();
+
+        // One more match than the limit: the count stops at the limit and says so; the pages still reach every record.
+        var many = await trail.SearchAsync(new AuditFilter { Within = AuditSubject.Notice(busy) }, AuditCursor.Newest, 500);
+        Assert.Equal((AuditTrailExtensions.SearchCountLimit, true, 500), (many.Total, many.TotalIsLowerBound, many.Entries.Count));
+        Assert.NotNull(many.Older);
+        var everything = await trail.SearchAsync(new AuditFilter(), AuditCursor.Newest, 10);
+        Assert.Equal((AuditTrailExtensions.SearchCountLimit, true), (everything.Total, everything.TotalIsLowerBound));
+        var seen = 0;
+        await foreach (var _ in trail.StreamAsync(new AuditFilter { Within = AuditSubject.Notice(busy) }))
+        {
+            seen++;
+        }
+
+        Assert.Equal(AuditTrailExtensions.SearchCountLimit + 1, seen);
+
+        // Under the limit the count is exact.
+        var few = await trail.SearchAsync(new AuditFilter { Within = AuditSubject.Notice(quiet) }, AuditCursor.Newest, 50);
+        Assert.Equal((3, false), (few.Total, few.TotalIsLowerBound));
+    }
+
     private static async Task<NoticesAppFactory> StartAsync(TestDatabase db)
     {
         var app = new NoticesAppFactory(db, new Dictionary<string, string> { ["Notices:Mail:Workers"] = "0" });

@@ -18,10 +18,10 @@ public static class AuditTrailExtensions
     public const string Table = "audit_trail";
     public const string Schema = "identity";
     public const int MaxPageSize = 500;
+    public const int MaxDetailLength = 1000;
 
     /// <summary>How far a search counts its matches (<see cref="AuditSearchPage.TotalIsLowerBound"/> beyond).</summary>
     public const int SearchCountLimit = 10_000;
-    public const int MaxDetailLength = 1000;
 
     /// <summary>
     /// Adds a record to <paramref name="db"/>; it is saved by the caller's next SaveChanges, so it commits or rolls

@@ -173,7 +173,6 @@ internal sealed class StaffDirectory(DirectoryDbContext db) : IStaffDirectory
         return [.. tree.Select(p => new OrganizationUnit(p.Key, p.Value))];
     }
 
-
     internal static IQueryable<Employee> Apply(IQueryable<Employee> query, StaffFilter filter)
     {
         var criteria = query;

@@ -90,9 +90,12 @@ for _ in $(seq 120); do curl -fs -o /dev/null "$base/health/live" 2>/dev/null &&
   kill -0 "$service_pid" 2>/dev/null || { cat "$work/service.out" >&2; exit 1; }; sleep 0.5; done
 log "service pid $service_pid on $base"
 
-# VmRSS every second.
-(while kill -0 "$service_pid" 2>/dev/null; do awk '/^VmRSS/ {print $2}' "/proc/$service_pid/status" 2>/dev/null; sleep 1; done) \
-  >"$work/rss.kb" &
+# Every second, in kB: VmRSS, then its private part (RssAnon + RssShmem: managed and native heaps, and the JIT's
+# double-mapped code), then its file-backed part (RssFile: assemblies and native libraries mapped from disk, pages
+# shared with every .NET process and reclaimable by the kernel).
+(while kill -0 "$service_pid" 2>/dev/null; do
+   awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} /^RssFile/ {f=$2} /^RssShmem/ {s=$2} END {if (r) print r, a + s, f}' "/proc/$service_pid/status" 2>/dev/null
+   sleep 1; done) >"$work/rss.kb" &
 sampler_pid=$!
 
 api() { # api METHOD PATH TOKEN [BODY] -> body on stdout; fails on a non-2xx
@@ -133,8 +136,11 @@ done
 send_end=$(now)
 send_seconds=$(echo "$send_end - $release_start" | bc -l)
 hwm_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$service_pid/status")
-rss_max_kb=$(sort -n "$work/rss.kb" | tail -n 1)
-rss_idle_kb=$(head -n 1 "$work/rss.kb")
+rss_max_kb=$(awk '$1 > m {m = $1} END {print m + 0}' "$work/rss.kb")
+private_max_kb=$(awk '$2 > m {m = $2} END {print m + 0}' "$work/rss.kb")
+file_max_kb=$(awk '$3 > m {m = $3} END {print m + 0}' "$work/rss.kb")
+rss_idle_kb=$(awk 'NR == 1 {print $1}' "$work/rss.kb")
+private_idle_kb=$(awk 'NR == 1 {print $2}' "$work/rss.kb")
 cp "$work/rss.kb" "${RSS_LOG:-/dev/null}" 2>/dev/null || true
 total=$(echo "$progress" | jq .total); sent=$(echo "$progress" | jq .sent); failed=$(echo "$progress" | jq .failed)
 our_rate=$(echo "$sent / $send_seconds" | bc -l)
@@ -168,4 +174,7 @@ printf '| service memory | MB | aim |\n|---|---|---|\n'
 printf '| peak RSS (VmHWM) | %.0f | 150 |\n' "$(mb "$hwm_kb")"
 printf '| max sampled VmRSS (1 s) | %.0f | 150 |\n' "$(mb "$rss_max_kb")"
 printf '| VmRSS at start (idle, after /health/live) | %.0f | |\n' "$(mb "$rss_idle_kb")"
+printf '| max sampled private (RssAnon + RssShmem) | %.0f | |\n' "$(mb "$private_max_kb")"
+printf '| private at start (idle) | %.0f | |\n' "$(mb "$private_idle_kb")"
+printf '| max sampled file-backed (RssFile: mapped assemblies, shared) | %.0f | |\n' "$(mb "$file_max_kb")"
 [ "$sent" = "$total" ] || { echo "sent ($sent) != total ($total)" >&2; exit 1; }

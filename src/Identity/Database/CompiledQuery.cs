@@ -16,10 +16,14 @@ public sealed class CompiledQuery<TContext, TParam, TResult>(Expression<Func<TCo
 {
     private readonly ConditionalWeakTable<IModel, Func<TContext, TParam, CancellationToken, Task<TResult>>> _perModel = [];
 
+    // Built once: a lambda passed at each call would allocate a closure on every page view.
+    private readonly ConditionalWeakTable<IModel, Func<TContext, TParam, CancellationToken, Task<TResult>>>.CreateValueCallback _compile =
+        _ => EF.CompileAsyncQuery(query);
+
     public Task<TResult> RunAsync(TContext context, TParam parameter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var compiled = _perModel.GetValue(context.Model, _ => EF.CompileAsyncQuery(query));
+        var compiled = _perModel.GetValue(context.Model, _compile);
         return compiled(context, parameter, cancellationToken);
     }
 }
@@ -30,10 +34,13 @@ public sealed class CompiledQuery<TContext, TParam1, TParam2, TResult>(Expressio
 {
     private readonly ConditionalWeakTable<IModel, Func<TContext, TParam1, TParam2, CancellationToken, Task<TResult>>> _perModel = [];
 
+    private readonly ConditionalWeakTable<IModel, Func<TContext, TParam1, TParam2, CancellationToken, Task<TResult>>>.CreateValueCallback _compile =
+        _ => EF.CompileAsyncQuery(query);
+
     public Task<TResult> RunAsync(TContext context, TParam1 first, TParam2 second, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var compiled = _perModel.GetValue(context.Model, _ => EF.CompileAsyncQuery(query));
+        var compiled = _perModel.GetValue(context.Model, _compile);
         return compiled(context, first, second, cancellationToken);
     }
 }
